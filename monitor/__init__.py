@@ -1,0 +1,44 @@
+"""monitor: a platform for treaty monitoring by an expert panel (GRETA model)."""
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Application factory.
+
+    ``config`` overrides the defaults and the ``MONITOR_*`` environment variables
+    (tests pass ``TESTING``, ``DATABASE_URL``...). See :mod:`monitor.config`.
+    """
+    app = Flask(__name__, instance_relative_config=True)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    from monitor.config import load_config
+
+    app.config.update(load_config(Path(app.instance_path), config))
+
+    from monitor import models  # noqa: F401  (registers every table on the metadata)
+    from monitor.core import web
+    from monitor.extensions import alembic, babel, csrf, db, login_manager
+
+    db.init_app(app)
+    alembic.init_app(app)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    babel.init_app(app, locale_selector=web.select_locale)
+    web.init_app(app)
+
+    from monitor.accounts.views import bp as accounts_bp
+    from monitor.public.views import bp as public_bp
+    from monitor.reports.views import bp as reports_bp
+    from monitor.rounds.views import bp as rounds_bp
+    from monitor.submissions.views import bp as submissions_bp
+
+    app.register_blueprint(public_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(rounds_bp)
+    app.register_blueprint(submissions_bp)
+    app.register_blueprint(reports_bp)
+    return app

@@ -1,0 +1,1 @@
+"""Users, Parties, organisations and roles."""

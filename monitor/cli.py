@@ -1,0 +1,29 @@
+"""The ``monitor`` command: a Flask CLI group (``monitor run``, ``monitor db upgrade``)
+to which each domain adds its own commands."""
+
+import click
+from flask.cli import FlaskGroup
+
+from monitor import create_app
+
+
+@click.group(cls=FlaskGroup, create_app=create_app)
+def main() -> None:
+    """Treaty monitoring platform."""
+
+
+def _register() -> None:
+    from monitor.demo import demo_command
+    from monitor.questionnaires.cli import questionnaire
+    from monitor.reports.cli import report
+    from monitor.rounds.cli import round_group
+    from monitor.accounts.cli import user_group
+
+    main.add_command(questionnaire)
+    main.add_command(round_group)
+    main.add_command(report)
+    main.add_command(user_group)
+    main.add_command(demo_command)
+
+
+_register()

@@ -1,0 +1,72 @@
+"""Configuration: defaults overridden by ``MONITOR_*`` environment variables.
+
+This is the only module that reads ``os.environ``. Every setting can be given as
+``MONITOR_<NAME>`` (for example ``MONITOR_DATABASE_URL``); values are strings in the
+environment and converted here.
+"""
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+#: Languages of the UI and of questionnaire text: English is the source language.
+LANGUAGES = ("en", "fr", "ru")
+
+
+def _secret_key(instance_path: Path) -> str:
+    """Return a persistent secret key for development, stored in ``instance/secret_key``.
+
+    Production sets ``MONITOR_SECRET_KEY`` so that several app servers share one key.
+    """
+    path = instance_path / "secret_key"
+    if path.exists():
+        return path.read_text(encoding="utf-8").strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    path.write_text(key, encoding="utf-8")
+    return key
+
+
+def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Build the Flask config mapping (setting name -> value).
+
+    Sources, last wins: defaults, ``MONITOR_*`` environment variables, ``overrides``
+    (used by tests). ``DATABASE_URL`` is any SQLAlchemy URL; the default is an SQLite file
+    in the instance folder. ``SESSION_LIFETIME`` is in seconds.
+    """
+    env = {k[len("MONITOR_") :]: v for k, v in os.environ.items() if k.startswith("MONITOR_")}
+    overrides = dict(overrides or {})
+    cfg: dict[str, Any] = {
+        "DATABASE_URL": f"sqlite:///{instance_path / 'monitor.sqlite'}",
+        "QUESTIONNAIRE_DIR": str(PROJECT_ROOT / "questionnaires"),
+        "REPORT_TEMPLATE_DIR": str(PROJECT_ROOT / "reports"),
+        "DEFAULT_LOCALE": "en",
+        "SESSION_LIFETIME": "28800",
+        "SESSION_COOKIE_SECURE": "0",
+    }
+    cfg.update(env)
+    cfg.update(overrides)
+    secret = cfg.get("SECRET_KEY") or _secret_key(instance_path)
+    lifetime = int(cfg["SESSION_LIFETIME"])
+    out: dict[str, Any] = {
+        "SECRET_KEY": secret,
+        "SQLALCHEMY_ENGINES": {"default": cfg["DATABASE_URL"]},
+        "QUESTIONNAIRE_DIR": cfg["QUESTIONNAIRE_DIR"],
+        "REPORT_TEMPLATE_DIR": cfg["REPORT_TEMPLATE_DIR"],
+        "BABEL_DEFAULT_LOCALE": cfg["DEFAULT_LOCALE"],
+        "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "translations"),
+        "LANGUAGES": LANGUAGES,
+        "PERMANENT_SESSION_LIFETIME": lifetime,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": str(cfg["SESSION_COOKIE_SECURE"]) in ("1", "true", "True"),
+        "WTF_CSRF_TIME_LIMIT": None,
+    }
+    # Anything else passed through (TESTING, WTF_CSRF_ENABLED, ...) is kept as given.
+    for key, value in overrides.items():
+        if key not in cfg or key in ("TESTING", "WTF_CSRF_ENABLED"):
+            out[key] = value
+    return out

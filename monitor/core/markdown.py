@@ -1,0 +1,27 @@
+"""Markdown to safe HTML: markdown-it-py with raw HTML off, then nh3's allow-list."""
+
+import nh3
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+_md = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
+
+_TAGS = {
+    "p", "em", "strong", "ul", "ol", "li", "a", "blockquote", "code", "pre", "br",
+    "h3", "h4", "table", "thead", "tbody", "tr", "th", "td", "sup",
+}
+
+
+def render_markdown(text: str | None) -> Markup:
+    """Render Markdown ``text`` to sanitised HTML (links limited to http, https, mailto)."""
+    if not text:
+        return Markup("")
+    html = _md.render(text)
+    clean = nh3.clean(
+        html,
+        tags=_TAGS,
+        attributes={"a": {"href", "title"}, "th": {"scope"}},
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer",
+    )
+    return Markup(clean)

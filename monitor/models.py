@@ -1,0 +1,25 @@
+"""Imports every domain's models so that SQLModel.metadata knows all tables
+(for Alembic and for tests)."""
+
+from monitor.accounts.models import Organisation, Party, User
+from monitor.core.models import AuditEvent
+from monitor.reports.models import Report, ReportChapter, ReportComment, ReportParagraph
+from monitor.rounds.models import EvaluationRound, Evaluation, Instrument, QuestionnaireVersion
+from monitor.submissions.models import Answer, Reply
+
+__all__ = [
+    "Answer",
+    "AuditEvent",
+    "Evaluation",
+    "EvaluationRound",
+    "Instrument",
+    "Organisation",
+    "Party",
+    "QuestionnaireVersion",
+    "Reply",
+    "Report",
+    "ReportChapter",
+    "ReportComment",
+    "ReportParagraph",
+    "User",
+]

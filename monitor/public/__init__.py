@@ -1,0 +1,1 @@
+"""Pages for everyone: the start page, the dashboard, published reports."""

@@ -1,0 +1,6 @@
+import click
+
+
+@click.group("questionnaire")
+def questionnaire() -> None:
+    """Validate and inspect questionnaire YAML files."""

@@ -1,0 +1,277 @@
+"""The questionnaire language: pydantic models for instrument, dimension, round and
+questionnaire YAML files.
+
+Unknown fields are forbidden everywhere; text fields are strict strings, so YAML that
+reads as a boolean, a number or a date where text is expected is an error, not a
+silent conversion. Item ids are stable keys: answers are stored under them.
+"""
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
+
+Id = Annotated[StrictStr, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=80)]
+Code = Annotated[StrictStr, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_\-/.]*$", max_length=40)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --- instrument --------------------------------------------------------------------------
+
+
+class Article(Strict):
+    number: StrictInt
+    title: StrictStr
+    chapter: StrictStr | None = None
+
+
+class InstrumentDef(Strict):
+    """A treaty: its articles and the verbs its panel uses in proposals, strongest first."""
+
+    code: Code
+    title: StrictStr
+    short_title: StrictStr | None = None
+    panel: StrictStr
+    proposal_verbs: list[Id] = Field(min_length=1)
+    articles: list[Article] = Field(min_length=1)
+
+
+# --- dimensions (shared by statistics tables) ---------------------------------------------
+
+
+class Option(Strict):
+    """A choice option or a dimension category: a stable ``code`` and an English label."""
+
+    code: Code
+    label: StrictStr
+
+
+class Dimension(Strict):
+    label: StrictStr
+    categories: list[Option] = Field(min_length=1)
+
+
+class DimensionsDef(Strict):
+    dimensions: dict[Id, Dimension]
+
+
+# --- items --------------------------------------------------------------------------------
+
+
+class ItemBase(Strict):
+    id: Id
+    label: StrictStr
+    guidance: StrictStr | None = None
+    required: StrictBool = False
+    articles: list[StrictInt] = Field(default_factory=list)
+    themes: list[Id] = Field(default_factory=list)
+
+
+class InfoItem(ItemBase):
+    """Information text; takes no answer."""
+
+    kind: Literal["info"]
+
+
+class TextItem(ItemBase):
+    kind: Literal["text"]
+    max_length: StrictInt | None = Field(default=500, gt=0)
+
+
+class LongTextItem(ItemBase):
+    kind: Literal["long_text"]
+    max_chars: StrictInt | None = Field(default=None, gt=0)
+
+
+class SingleChoiceItem(ItemBase):
+    kind: Literal["single_choice"]
+    options: list[Option] = Field(min_length=1)
+
+
+class MultipleChoiceItem(ItemBase):
+    kind: Literal["multiple_choice"]
+    options: list[Option] = Field(min_length=1)
+
+
+class YesNoItem(ItemBase):
+    """Yes / no, with "partly" unless ``partly: false``."""
+
+    kind: Literal["yes_no"]
+    partly: StrictBool = True
+
+
+class NumberItem(ItemBase):
+    kind: Literal["number"]
+    unit: StrictStr | None = None
+    integer: StrictBool = True
+    min: StrictInt | None = 0
+    max: StrictInt | None = None
+
+
+class MoneyItem(ItemBase):
+    """An exact decimal amount with an ISO 4217 currency chosen from ``currencies``."""
+
+    kind: Literal["money"]
+    currencies: list[Annotated[StrictStr, Field(pattern=r"^[A-Z]{3}$")]] = Field(
+        default_factory=lambda: ["EUR"], min_length=1
+    )
+
+
+class DateItem(ItemBase):
+    kind: Literal["date"]
+
+
+class YearItem(ItemBase):
+    kind: Literal["year"]
+    min: StrictInt = 1950
+    max: StrictInt = 2100
+
+
+class ColumnGroup(Strict):
+    """Columns of a statistics table: the categories of a shared ``dimension``, or an
+    explicit list of ``columns`` (measures such as investigations, prosecutions)."""
+
+    dimension: Id | None = None
+    label: StrictStr | None = None
+    columns: list[Option] | None = None
+
+
+class TableRule(Strict):
+    """A consistency rule, declared per table (never assumed).
+
+    - ``parts_not_above_total``: each cell of ``group`` (a dimension id) <= the row total.
+    - ``parts_sum_to_total``: the cells of ``group`` add up to the row total.
+    - ``column_not_above``: column ``column`` <= column ``other`` in each row.
+
+    ``level`` ``error`` blocks submission; ``warning`` is shown only.
+    """
+
+    rule: Literal["parts_not_above_total", "parts_sum_to_total", "column_not_above"]
+    group: Id | None = None
+    column: Code | None = None
+    other: Code | None = None
+    level: Literal["error", "warning"] = "error"
+
+
+class Period(Strict):
+    years: list[StrictInt] = Field(min_length=1)
+
+
+class StatisticsTableItem(ItemBase):
+    """Aggregated statistics: rows are the ``period``'s years (or explicit ``rows``);
+    columns are an optional ``total`` column then the ``column_groups``.
+
+    Cell keys are ``"<row>|<column>"`` where a row is a year or row code, and a column is
+    ``total``, ``<dimension>:<category>`` or an explicit column code.
+    """
+
+    kind: Literal["statistics_table"]
+    period: Period | None = None
+    rows: list[Option] | None = None
+    total: StrictBool = True
+    column_groups: list[ColumnGroup] = Field(min_length=1)
+    rules: list[TableRule] = Field(default_factory=list)
+    unit: StrictStr | None = None
+
+
+Item = Annotated[
+    InfoItem
+    | TextItem
+    | LongTextItem
+    | SingleChoiceItem
+    | MultipleChoiceItem
+    | YesNoItem
+    | NumberItem
+    | MoneyItem
+    | DateItem
+    | YearItem
+    | StatisticsTableItem,
+    Field(discriminator="kind"),
+]
+
+ITEM_KINDS = (
+    "info text long_text single_choice multiple_choice yes_no number money date year "
+    "statistics_table"
+).split()
+
+
+class Section(Strict):
+    """A page of the questionnaire: the unit of the task list."""
+
+    id: Id
+    title: StrictStr
+    intro: StrictStr | None = None
+    articles: list[StrictInt] = Field(default_factory=list)
+    items: list[Item] = Field(min_length=1)
+
+
+class Part(Strict):
+    """Part I (thematic), Part II (country-specific, filled per Party by the round) or
+    Part III (statistics). ``country_specific`` parts take their sections from the round."""
+
+    id: Id
+    title: StrictStr
+    intro: StrictStr | None = None
+    country_specific: StrictBool = False
+    sections: list[Section] = Field(default_factory=list)
+
+
+class QuestionnaireDef(Strict):
+    id: Id
+    title: StrictStr
+    audience: Literal["party", "ngo"]
+    intro: StrictStr | None = None
+    parts: list[Part] = Field(min_length=1)
+
+    def sections(self) -> list[Section]:
+        """All sections in order, across parts."""
+        return [s for p in self.parts for s in p.sections]
+
+    def items(self) -> list[ItemBase]:
+        """All items in order, across sections."""
+        return [i for s in self.sections() for i in s.items]
+
+
+# --- round --------------------------------------------------------------------------------
+
+
+class Deadlines(Strict):
+    """Default deadlines in months (procedure steps 2, 8, 11 and 13)."""
+
+    reply_months: StrictInt = 5
+    comments_months: StrictInt = 2
+    final_comments_months: StrictInt = 1
+    implementation_report_months: StrictInt = 12
+
+
+class PartyEntry(Strict):
+    code: Annotated[StrictStr, Field(pattern=r"^[A-Z]{2}$")]
+    name: StrictStr
+
+
+class Group(Strict):
+    name: StrictStr
+    parties: list[Annotated[StrictStr, Field(pattern=r"^[A-Z]{2}$")]]
+
+
+class Questionnaires(Strict):
+    """Questionnaire file paths (relative to the round file) per audience."""
+
+    party: StrictStr
+    ngo: StrictStr | None = None
+
+
+class RoundDef(Strict):
+    instrument: StrictStr  # path of the instrument file, relative to the round file
+    dimensions: StrictStr | None = None  # path of the shared dimension file
+    number: StrictInt
+    title: StrictStr
+    provisions: list[StrictInt] = Field(min_length=1)
+    deadlines: Deadlines = Field(default_factory=Deadlines)
+    questionnaires: Questionnaires
+    parties: list[PartyEntry] = Field(default_factory=list)
+    groups: list[Group] = Field(default_factory=list)
+    #: Part II per Party: ISO code -> sections (inline), or a path to a file of sections
+    country_specific: dict[StrictStr, list[Section] | StrictStr] = Field(default_factory=dict)

@@ -1,0 +1,1 @@
+"""Country reports: paragraphs, comment cycles, adoption, publication and the PDF."""

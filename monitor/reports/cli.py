@@ -1,0 +1,6 @@
+import click
+
+
+@click.group("report")
+def report() -> None:
+    """Render country reports."""

@@ -1,0 +1,1 @@
+"""Instruments, evaluation rounds, questionnaire versions and evaluations."""

@@ -1,0 +1,6 @@
+import click
+
+
+@click.group("round")
+def round_group() -> None:
+    """Load evaluation rounds."""

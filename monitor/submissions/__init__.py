@@ -1,0 +1,1 @@
+"""Replies of Parties, NGO submissions and their answers."""

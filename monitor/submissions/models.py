@@ -1,0 +1,67 @@
+"""Replies (the Party's official reply, NGO parallel input) and answers."""
+
+import enum
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from monitor.core.db import enum_type, json_type
+from monitor.core.time import utcnow
+from monitor.rounds.models import Audience
+
+
+class ReplyStatus(enum.StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+
+
+class Reply(SQLModel, table=True):
+    """A set of answers to one questionnaire version.
+
+    ``audience`` is ``party`` for the Party's one official reply (one per evaluation) and
+    ``ngo`` for an NGO submission (one per evaluation and organisation). NGO submissions
+    are ``confidential`` unless the NGO opts in to publication. ``version`` counts saves,
+    for refusing stale edits.
+    """
+
+    __table_args__ = (sa.UniqueConstraint("evaluation_id", "audience", "organisation_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    evaluation_id: int = Field(foreign_key="evaluation.id", index=True)
+    audience: Audience = Field(sa_type=enum_type(Audience))
+    organisation_id: int | None = Field(default=None, foreign_key="organisation.id")
+    questionnaire_version_id: int = Field(foreign_key="questionnaire_version.id")
+    status: ReplyStatus = Field(default=ReplyStatus.DRAFT, sa_type=enum_type(ReplyStatus))
+    confidential: bool = True
+    created_at: datetime = Field(default_factory=utcnow)
+    submitted_at: datetime | None = None
+    submitted_by_id: int | None = Field(default=None, foreign_key="user.id")
+    version: int = 0
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == ReplyStatus.SUBMITTED
+
+
+class Answer(SQLModel, table=True):
+    """The answer to one item of a reply, keyed by the item's stable id.
+
+    ``value`` is JSON: a string for text, date, year and number items (numbers stored as
+    canonical decimal strings such as ``"1234.5"``, or as typed when they do not parse so
+    that nothing typed is lost), a list of option codes for multiple choice, an object
+    ``{"amount": "12.50", "currency": "EUR"}`` for money, and for a statistics table an
+    object mapping ``"row|column"`` to a cell string. ``language`` is the UI language the
+    answer was written in.
+    """
+
+    __table_args__ = (sa.UniqueConstraint("reply_id", "item_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    reply_id: int = Field(foreign_key="reply.id", index=True)
+    item_id: str = Field(max_length=120)
+    value: Any = Field(default=None, sa_type=json_type())
+    language: str | None = Field(default=None, max_length=8)
+    updated_at: datetime = Field(default_factory=utcnow)
+    updated_by_id: int | None = Field(default=None, foreign_key="user.id")
