@@ -13,11 +13,11 @@ def main() -> None:
 
 
 def _register() -> None:
+    from monitor.accounts.cli import user_group
     from monitor.demo import demo_command
     from monitor.questionnaires.cli import questionnaire
     from monitor.reports.cli import report
     from monitor.rounds.cli import round_group
-    from monitor.accounts.cli import user_group
 
     main.add_command(questionnaire)
     main.add_command(round_group)

@@ -4,7 +4,7 @@
 from monitor.accounts.models import Organisation, Party, User
 from monitor.core.models import AuditEvent
 from monitor.reports.models import Report, ReportChapter, ReportComment, ReportParagraph
-from monitor.rounds.models import EvaluationRound, Evaluation, Instrument, QuestionnaireVersion
+from monitor.rounds.models import Evaluation, EvaluationRound, Instrument, QuestionnaireVersion
 from monitor.submissions.models import Answer, Reply
 
 __all__ = [

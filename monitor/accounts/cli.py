@@ -21,7 +21,11 @@ def user_group() -> None:
 @click.option("--organisation", help="organisation name, for the NGO role")
 @click.password_option()
 def create(
-    email: str, name: str, role: str, party_code: str | None, organisation: str | None,
+    email: str,
+    name: str,
+    role: str,
+    party_code: str | None,
+    organisation: str | None,
     password: str,
 ) -> None:
     """Create a user account."""

@@ -7,8 +7,26 @@ from markupsafe import Markup
 _md = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
 
 _TAGS = {
-    "p", "em", "strong", "ul", "ol", "li", "a", "blockquote", "code", "pre", "br",
-    "h3", "h4", "table", "thead", "tbody", "tr", "th", "td", "sup",
+    "p",
+    "em",
+    "strong",
+    "ul",
+    "ol",
+    "li",
+    "a",
+    "blockquote",
+    "code",
+    "pre",
+    "br",
+    "h3",
+    "h4",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "sup",
 }
 
 

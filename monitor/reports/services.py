@@ -1,0 +1,373 @@
+"""Country report operations: one function per state change.
+
+Services check the transition, change the models, write an audit row and never commit
+(the view or command commits once). The states and their order follow procedure steps
+6-12 of ``shared/domain.md``: drafting -> sent to the Party (comments due in 2 months by
+default) -> adopted at a plenary (text frozen) -> published.
+"""
+
+from collections.abc import Sequence
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
+from sqlmodel import Session, func, select
+
+from monitor.accounts.models import User
+from monitor.core.audit import record
+from monitor.core.time import add_months, utcnow
+from monitor.reports.models import (
+    ParagraphKind,
+    Report,
+    ReportChapter,
+    ReportComment,
+    ReportParagraph,
+    ReportStatus,
+)
+from monitor.rounds.models import Evaluation, EvaluationRound
+
+
+class ReportError(Exception):
+    """A refused report operation; ``str(exc)`` is a message for the user."""
+
+
+#: Statuses in which the panel may still change the text.
+EDITABLE = frozenset({ReportStatus.DRAFTING, ReportStatus.SENT_TO_PARTY})
+
+
+def report_for_evaluation(session: Session, evaluation_id: int) -> Report | None:
+    return session.exec(select(Report).where(Report.evaluation_id == evaluation_id)).first()
+
+
+def create_report(session: Session, evaluation: Evaluation, actor: User, title: str) -> Report:
+    """Start the country report of ``evaluation``. Raises ReportError if one exists."""
+    if report_for_evaluation(session, evaluation.id) is not None:  # type: ignore[arg-type]
+        raise ReportError(_l("This evaluation already has a report."))
+    report = Report(evaluation_id=evaluation.id, title=title)  # type: ignore[arg-type]
+    session.add(report)
+    record(session, actor.id, "report.created", report, evaluation.id)
+    return report
+
+
+def chapters(session: Session, report: Report) -> list[ReportChapter]:
+    return list(
+        session.exec(
+            select(ReportChapter)
+            .where(ReportChapter.report_id == report.id)
+            .order_by(ReportChapter.position)  # type: ignore[arg-type]
+        )
+    )
+
+
+def structure(
+    session: Session, report: Report
+) -> list[tuple[ReportChapter, list[tuple[int, ReportParagraph]]]]:
+    """The report in reading order: ``[(chapter, [(number, paragraph), ...]), ...]``.
+
+    Numbers are continuous through the whole report, starting at 1, in chapter order then
+    paragraph order; they are computed, never stored, so inserting a paragraph renumbers
+    those after it. Two queries whatever the report's size.
+    """
+    chs = chapters(session, report)
+    paras = session.exec(
+        select(ReportParagraph)
+        .where(ReportParagraph.report_id == report.id)
+        .order_by(ReportParagraph.position)  # type: ignore[arg-type]
+    ).all()
+    by_chapter: dict[int, list[ReportParagraph]] = {c.id: [] for c in chs}  # type: ignore[misc]
+    for p in paras:
+        by_chapter.setdefault(p.chapter_id, []).append(p)
+    out: list[tuple[ReportChapter, list[tuple[int, ReportParagraph]]]] = []
+    n = 0
+    for c in chs:
+        numbered = []
+        for p in by_chapter.get(c.id, []):  # type: ignore[arg-type]
+            n += 1
+            numbered.append((n, p))
+        out.append((c, numbered))
+    return out
+
+
+def paragraph_numbers(session: Session, report: Report) -> dict[int, int]:
+    """Paragraph id -> its number in the report (see :func:`structure`)."""
+    return {p.id: n for _, ps in structure(session, report) for n, p in ps}  # type: ignore[misc]
+
+
+def proposals(session: Session, report: Report) -> list[tuple[int, ReportParagraph]]:
+    """Every proposal as ``(paragraph number, paragraph)``, in report order: the
+    conclusions appendix."""
+    return [
+        (n, p)
+        for _, ps in structure(session, report)
+        for n, p in ps
+        if p.kind == ParagraphKind.PROPOSAL
+    ]
+
+
+def _require_editable(report: Report) -> None:
+    if report.status not in EDITABLE:
+        raise ReportError(_l("The report has been adopted; its text can no longer change."))
+
+
+def add_chapter(session: Session, report: Report, actor: User, title: str) -> ReportChapter:
+    """Append a chapter at the end of the report."""
+    _require_editable(report)
+    last = session.exec(
+        select(func.max(ReportChapter.position)).where(ReportChapter.report_id == report.id)
+    ).one()
+    chapter = ReportChapter(report_id=report.id, position=(last or 0) + 1, title=title)  # type: ignore[arg-type]
+    session.add(chapter)
+    record(session, actor.id, "report.chapter_added", chapter, report.evaluation_id)
+    return chapter
+
+
+def _validate_paragraph(
+    session: Session, report: Report, kind: ParagraphKind, verb: str | None, articles: Sequence[int]
+) -> None:
+    if kind == ParagraphKind.PROPOSAL:
+        verbs = proposal_verbs(session, report)
+        if verb not in verbs:
+            raise ReportError(_l("A proposal needs a verb: %(verbs)s.", verbs=" / ".join(verbs)))
+        known = instrument_articles(session, report)
+        unknown = [a for a in articles if a not in known]
+        if unknown:
+            raise ReportError(
+                _l(
+                    "The convention has no article %(articles)s.",
+                    articles=", ".join(str(a) for a in unknown),
+                )
+            )
+
+
+def add_paragraph(
+    session: Session,
+    report: Report,
+    chapter: ReportChapter,
+    actor: User,
+    text: str,
+    kind: ParagraphKind = ParagraphKind.NARRATIVE,
+    verb: str | None = None,
+    articles: Sequence[int] = (),
+    footnotes: Sequence[str] = (),
+    after: ReportParagraph | None = None,
+) -> ReportParagraph:
+    """Add a paragraph to ``chapter``, at its end or right after ``after``.
+
+    Raises ReportError when the report is adopted, when a proposal has no verb from the
+    instrument's list, or names an article the instrument does not have.
+    """
+    _require_editable(report)
+    if chapter.report_id != report.id:
+        raise ReportError(_l("That chapter belongs to another report."))
+    if not text.strip():
+        raise ReportError(_l("A paragraph needs text."))
+    _validate_paragraph(session, report, kind, verb, articles)
+    siblings = session.exec(
+        select(ReportParagraph)
+        .where(ReportParagraph.chapter_id == chapter.id)
+        .order_by(ReportParagraph.position)  # type: ignore[arg-type]
+    ).all()
+    if after is None:
+        position = (siblings[-1].position + 1) if siblings else 1
+    else:
+        position = after.position + 1
+        for s in siblings:
+            if s.position >= position:
+                s.position += 1
+                session.add(s)
+    para = ReportParagraph(
+        report_id=report.id,  # type: ignore[arg-type]
+        chapter_id=chapter.id,  # type: ignore[arg-type]
+        position=position,
+        kind=kind,
+        verb=verb if kind == ParagraphKind.PROPOSAL else None,
+        articles=list(articles),
+        text=text.strip(),
+        footnotes=[f.strip() for f in footnotes if f.strip()],
+        updated_by_id=actor.id,
+    )
+    session.add(para)
+    record(session, actor.id, "report.paragraph_added", para, report.evaluation_id)
+    return para
+
+
+def update_paragraph(
+    session: Session,
+    report: Report,
+    para: ReportParagraph,
+    actor: User,
+    text: str,
+    kind: ParagraphKind,
+    verb: str | None,
+    articles: Sequence[int],
+    footnotes: Sequence[str],
+) -> ReportParagraph:
+    """Change a paragraph's text, kind, verb, articles and footnotes (same rules as
+    :func:`add_paragraph`)."""
+    _require_editable(report)
+    if not text.strip():
+        raise ReportError(_l("A paragraph needs text."))
+    _validate_paragraph(session, report, kind, verb, articles)
+    para.text = text.strip()
+    para.kind = kind
+    para.verb = verb if kind == ParagraphKind.PROPOSAL else None
+    para.articles = list(articles)
+    para.footnotes = [f.strip() for f in footnotes if f.strip()]
+    para.updated_at = utcnow()
+    para.updated_by_id = actor.id
+    session.add(para)
+    record(session, actor.id, "report.paragraph_changed", para, report.evaluation_id)
+    return para
+
+
+def delete_paragraph(session: Session, report: Report, para: ReportParagraph, actor: User) -> None:
+    """Remove a paragraph that no comment refers to."""
+    _require_editable(report)
+    commented = session.exec(
+        select(ReportComment).where(ReportComment.paragraph_id == para.id)
+    ).first()
+    if commented is not None:
+        raise ReportError(_l("The Party commented on this paragraph; it cannot be deleted."))
+    record(session, actor.id, "report.paragraph_deleted", para, report.evaluation_id)
+    session.delete(para)
+
+
+def _round(session: Session, report: Report) -> EvaluationRound:
+    evaluation = session.get(Evaluation, report.evaluation_id)
+    assert evaluation is not None
+    rnd = session.get(EvaluationRound, evaluation.round_id)
+    assert rnd is not None
+    return rnd
+
+
+def proposal_verbs(session: Session, report: Report) -> list[str]:
+    """The instrument's proposal verbs, strongest first (GRETA: urges, considers, invites)."""
+    from monitor.rounds.models import Instrument
+
+    instrument = session.get(Instrument, _round(session, report).instrument_id)
+    verbs = (instrument.definition if instrument else {}).get("proposal_verbs")
+    return list(verbs or ["urges", "considers", "invites"])
+
+
+def instrument_articles(session: Session, report: Report) -> set[int]:
+    """Article numbers of the report's instrument."""
+    from monitor.rounds.models import Instrument
+
+    instrument = session.get(Instrument, _round(session, report).instrument_id)
+    arts = (instrument.definition if instrument else {}).get("articles") or []
+    return {int(a["number"]) for a in arts}
+
+
+def send_to_party(session: Session, report: Report, actor: User, today: date | None = None) -> None:
+    """Send the draft to the Party for comments (procedure step 8).
+
+    Sets ``comments_due`` to ``today`` plus the round's ``deadlines.comments_months``
+    (2 by default). Raises ReportError unless the report is being drafted and has at
+    least one paragraph.
+    """
+    if report.status != ReportStatus.DRAFTING:
+        raise ReportError(_l("Only a report being drafted can be sent to the Party."))
+    if not paragraph_numbers(session, report):
+        raise ReportError(_l("The report has no paragraphs yet."))
+    months = int(_round(session, report).definition.get("deadlines", {}).get("comments_months", 2))
+    now = utcnow()
+    report.status = ReportStatus.SENT_TO_PARTY
+    report.sent_at = now
+    report.comments_due = add_months(today or now.date(), months)
+    session.add(report)
+    record(
+        session,
+        actor.id,
+        "report.sent_to_party",
+        report,
+        report.evaluation_id,
+        comments_due=report.comments_due.isoformat(),
+    )
+
+
+def add_comment(
+    session: Session,
+    report: Report,
+    actor: User,
+    text: str,
+    paragraph: ReportParagraph | None = None,
+) -> ReportComment:
+    """Record the Party's comment on ``paragraph`` (or a general comment).
+
+    Raises ReportError unless the draft is with the Party for comments.
+    """
+    if report.status != ReportStatus.SENT_TO_PARTY:
+        raise ReportError(_l("Comments can be made only while the draft is with the Party."))
+    if not text.strip():
+        raise ReportError(_l("A comment needs text."))
+    if paragraph is not None and paragraph.report_id != report.id:
+        raise ReportError(_l("That paragraph belongs to another report."))
+    comment = ReportComment(
+        report_id=report.id,  # type: ignore[arg-type]
+        paragraph_id=paragraph.id if paragraph else None,
+        author_id=actor.id,  # type: ignore[arg-type]
+        text=text.strip(),
+    )
+    session.add(comment)
+    record(session, actor.id, "report.comment_added", comment, report.evaluation_id)
+    return comment
+
+
+def mark_comment_dealt_with(
+    session: Session, report: Report, comment: ReportComment, actor: User, note: str = ""
+) -> None:
+    """The panel records that it has dealt with a comment, with an optional note."""
+    if comment.report_id != report.id:
+        raise ReportError(_l("That comment belongs to another report."))
+    if report.status not in EDITABLE:
+        raise ReportError(_l("The report has been adopted."))
+    comment.dealt_with_at = utcnow()
+    comment.dealt_with_by_id = actor.id
+    comment.panel_note = note.strip() or None
+    session.add(comment)
+    record(session, actor.id, "report.comment_dealt_with", comment, report.evaluation_id)
+
+
+def comments(session: Session, report: Report) -> list[ReportComment]:
+    return list(
+        session.exec(
+            select(ReportComment)
+            .where(ReportComment.report_id == report.id)
+            .order_by(ReportComment.created_at, ReportComment.id)  # type: ignore[arg-type]
+        )
+    )
+
+
+def adopt(session: Session, report: Report, actor: User) -> None:
+    """Adopt the final report (procedure step 10): the text is frozen.
+
+    Raises ReportError unless the draft was sent to the Party and every comment has been
+    dealt with.
+    """
+    if report.status != ReportStatus.SENT_TO_PARTY:
+        raise ReportError(
+            _l("Only a draft that was sent to the Party for comments can be adopted.")
+        )
+    open_ = [c for c in comments(session, report) if c.dealt_with_at is None]
+    if open_:
+        raise ReportError(
+            lazy_ngettext(
+                "%(num)d comment of the Party has not been dealt with.",
+                "%(num)d comments of the Party have not been dealt with.",
+                len(open_),
+            )
+        )
+    report.status = ReportStatus.ADOPTED
+    report.adopted_at = utcnow()
+    session.add(report)
+    record(session, actor.id, "report.adopted", report, report.evaluation_id)
+
+
+def publish(session: Session, report: Report, actor: User) -> None:
+    """Publish an adopted report with the Party's comments (procedure step 12)."""
+    if report.status != ReportStatus.ADOPTED:
+        raise ReportError(_l("Only an adopted report can be published."))
+    report.status = ReportStatus.PUBLISHED
+    report.published_at = utcnow()
+    session.add(report)
+    record(session, actor.id, "report.published", report, report.evaluation_id)
