@@ -1,0 +1,187 @@
+"""Reply operations: one function per state change; services never commit.
+
+A Party's official reply is one per evaluation (procedure step 3); NGO parallel input is
+one submission per evaluation and organisation (step 4). Drafts are saved without
+validation so nothing typed is lost; submission validates the whole reply
+(:mod:`monitor.submissions.validation`) and makes it read-only.
+"""
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlmodel import Session, select
+
+from monitor.accounts.models import Organisation, User
+from monitor.core.audit import record
+from monitor.core.time import utcnow
+from monitor.rounds.models import Audience, Evaluation, QuestionnaireVersion
+from monitor.submissions.definitions import answerable, definition_of
+from monitor.submissions.models import Answer, Reply, ReplyStatus
+from monitor.submissions.validation import Problem, validate_reply
+
+
+class SubmissionError(Exception):
+    """A refused reply operation. ``problems`` lists the answers that block submission
+    (empty when the refusal is about the reply's state)."""
+
+    def __init__(self, message: Any, problems: list[Problem] | None = None) -> None:
+        super().__init__(message)
+        self.problems = problems or []
+
+
+def ngo_version(session: Session, evaluation: Evaluation) -> QuestionnaireVersion | None:
+    """The latest NGO questionnaire version of the evaluation's round."""
+    return session.exec(
+        select(QuestionnaireVersion)
+        .where(
+            QuestionnaireVersion.round_id == evaluation.round_id,
+            QuestionnaireVersion.audience == Audience.NGO,
+        )
+        .order_by(QuestionnaireVersion.id.desc())  # type: ignore[union-attr]
+    ).first()
+
+
+def find_reply(
+    session: Session, evaluation: Evaluation, audience: Audience, organisation_id: int | None = None
+) -> Reply | None:
+    q = select(Reply).where(Reply.evaluation_id == evaluation.id, Reply.audience == audience)
+    if audience == Audience.NGO:
+        q = q.where(Reply.organisation_id == organisation_id)
+    return session.exec(q).first()
+
+
+def get_or_create_reply(
+    session: Session,
+    evaluation: Evaluation,
+    audience: Audience | str,
+    organisation: Organisation | None = None,
+) -> Reply:
+    """The Party's reply (``audience`` party) or an NGO's submission (``audience`` ngo,
+    with ``organisation``) for ``evaluation``, created as a draft bound to the current
+    questionnaire version if it does not exist yet.
+
+    Raises SubmissionError when an NGO submission is asked for without an organisation
+    or the round has no NGO questionnaire.
+    """
+    audience = Audience(audience)
+    org_id = organisation.id if organisation else None
+    if audience == Audience.NGO and org_id is None:
+        raise SubmissionError(_l("An NGO submission needs an organisation."))
+    reply = find_reply(session, evaluation, audience, org_id)
+    if reply is not None:
+        return reply
+    if audience == Audience.PARTY:
+        version_id = evaluation.questionnaire_version_id
+    else:
+        version = ngo_version(session, evaluation)
+        if version is None:
+            raise SubmissionError(_l("This round has no questionnaire for NGOs."))
+        version_id = version.id  # type: ignore[assignment]
+    reply = Reply(
+        evaluation_id=evaluation.id,  # type: ignore[arg-type]
+        audience=audience,
+        organisation_id=org_id,
+        questionnaire_version_id=version_id,
+    )
+    session.add(reply)
+    session.flush()
+    return reply
+
+
+def answers_of(session: Session, reply: Reply) -> dict[str, Answer]:
+    """The reply's answers keyed by item id (one query)."""
+    rows = session.exec(select(Answer).where(Answer.reply_id == reply.id)).all()
+    return {a.item_id: a for a in rows}
+
+
+def answer_values(session: Session, reply: Reply) -> dict[str, Any]:
+    """Item id -> stored answer value."""
+    return {k: a.value for k, a in answers_of(session, reply).items()}
+
+
+def save_answers(
+    session: Session, reply: Reply, actor: User, values: dict[str, Any], language: str
+) -> int:
+    """Save draft answers without validating them.
+
+    ``values`` maps item id to the stored form of its answer (see
+    :class:`monitor.submissions.models.Answer`); ids not in the questionnaire are
+    ignored. An unchanged answer keeps its author and time. ``language`` is the UI
+    language the answers were written in. Returns the number of answers changed.
+
+    Raises SubmissionError when the reply has been submitted (it is then read-only).
+    """
+    if reply.status == ReplyStatus.SUBMITTED:
+        raise SubmissionError(_l("This reply has been submitted and can no longer change."))
+    definition = definition_of(session, reply.questionnaire_version_id)
+    known = {i.id for i in answerable(definition.items())}
+    existing = answers_of(session, reply)
+    now = utcnow()
+    changed = 0
+    for item_id, value in values.items():
+        if item_id not in known:
+            continue
+        answer = existing.get(item_id)
+        if answer is None:
+            if value is None:
+                continue
+            answer = Answer(reply_id=reply.id, item_id=item_id)  # type: ignore[arg-type]
+        elif answer.value == value:
+            continue
+        answer.value = value
+        answer.language = language
+        answer.updated_at = now
+        answer.updated_by_id = actor.id
+        session.add(answer)
+        changed += 1
+    if changed:
+        reply.version += 1
+        session.add(reply)
+        record(session, actor.id, "reply.draft_saved", reply, reply.evaluation_id,
+               answers=changed)
+    return changed
+
+
+def check_reply(session: Session, reply: Reply) -> list[Problem]:
+    """Every problem (errors and warnings) that submitting the reply now would meet."""
+    definition = definition_of(session, reply.questionnaire_version_id)
+    return validate_reply(definition, answer_values(session, reply))
+
+
+def can_submit(user: User, reply: Reply, evaluation: Evaluation) -> bool:
+    """Only the Party's contact person submits the official reply; an NGO user submits
+    their own organisation's input."""
+    if reply.audience == Audience.PARTY:
+        return user.role == "party_contact" and user.party_id == evaluation.party_id
+    return user.is_ngo and user.organisation_id == reply.organisation_id
+
+
+def submit_reply(session: Session, reply: Reply, actor: User) -> None:
+    """Submit the reply: validates it and makes it read-only.
+
+    Raises SubmissionError if it was already submitted, or with ``problems`` listing
+    every error when a required item is unanswered or an answer is invalid. Warnings
+    do not block.
+    """
+    if reply.status == ReplyStatus.SUBMITTED:
+        raise SubmissionError(_l("This reply has already been submitted."))
+    problems = [p for p in check_reply(session, reply) if p.level == "error"]
+    if problems:
+        raise SubmissionError(_l("The reply has problems to fix before it can be sent."), problems)
+    reply.status = ReplyStatus.SUBMITTED
+    reply.submitted_at = utcnow()
+    reply.submitted_by_id = actor.id
+    session.add(reply)
+    record(session, actor.id, "reply.submitted", reply, reply.evaluation_id,
+           audience=str(reply.audience))
+
+
+def set_confidential(session: Session, reply: Reply, actor: User, confidential: bool) -> None:
+    """An NGO marks its submission confidential (the default) or publishable."""
+    if reply.audience != Audience.NGO:
+        raise SubmissionError(_l("Only NGO submissions can be marked confidential."))
+    if reply.confidential != confidential:
+        reply.confidential = confidential
+        session.add(reply)
+        record(session, actor.id, "reply.confidentiality_changed", reply, reply.evaluation_id,
+               confidential=confidential)
