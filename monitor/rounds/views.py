@@ -1,3 +1,155 @@
-from flask import Blueprint
+"""Panel pages: evaluations and their status; one evaluation with the Party's reply and
+NGO submissions side by side."""
 
-bp = Blueprint("rounds", __name__)
+from typing import Any
+
+from flask import Blueprint, abort, render_template, request
+from flask_login import current_user, login_required
+from sqlmodel import select
+
+from monitor.accounts.models import Organisation, Party
+from monitor.core.web import current_language
+from monitor.extensions import db
+from monitor.rounds.access import evaluation_or_404
+from monitor.rounds.models import Audience, Evaluation, EvaluationRound
+from monitor.submissions.definitions import answerable, definition_of, find_section
+from monitor.submissions.forms import display_answer
+from monitor.submissions.models import Answer, Reply, ReplyStatus
+from monitor.submissions.validation import is_blank
+
+bp = Blueprint("rounds", __name__, template_folder="templates")
+
+
+def evaluation_rows(evaluations: list[Evaluation]) -> list[dict[str, Any]]:
+    """One row per evaluation for the status list: Party, round, the Party's reply, the
+    number of submitted NGO submissions and the report (a fixed number of queries)."""
+    from monitor.reports.models import Report
+
+    ids = [e.id for e in evaluations]
+    parties = {p.id: p for p in db.session.exec(select(Party)).all()}
+    rounds = {r.id: r for r in db.session.exec(select(EvaluationRound)).all()}
+    replies = db.session.exec(select(Reply).where(Reply.evaluation_id.in_(ids))).all()  # type: ignore[union-attr]
+    reports = {
+        r.evaluation_id: r
+        for r in db.session.exec(select(Report).where(Report.evaluation_id.in_(ids))).all()  # type: ignore[attr-defined]
+    }
+    rows = []
+    for e in evaluations:
+        mine = [r for r in replies if r.evaluation_id == e.id]
+        party_reply = next((r for r in mine if r.audience == Audience.PARTY), None)
+        ngo = [r for r in mine if r.audience == Audience.NGO and r.status == ReplyStatus.SUBMITTED]
+        rows.append(
+            {
+                "evaluation": e,
+                "party": parties.get(e.party_id),
+                "round": rounds.get(e.round_id),
+                "reply": party_reply,
+                "ngo_count": len(ngo),
+                "report": reports.get(e.id),
+            }
+        )
+    return rows
+
+
+@bp.route("/evaluations")
+@login_required
+def evaluations() -> str:
+    """Every evaluation with its status (panel and secretariat)."""
+    if not current_user.is_panel:
+        abort(403)
+    evals = list(db.session.exec(select(Evaluation)).all())
+    rows = evaluation_rows(evals)
+    rows.sort(key=lambda r: (-(r["round"].number if r["round"] else 0), r["party"].name))
+    return render_template("rounds/evaluations.html", rows=rows)
+
+
+@bp.route("/evaluations/<int:evaluation_id>")
+@login_required
+def evaluation(evaluation_id: int) -> str:
+    """One evaluation: dates, the Party's reply, NGO submissions, the report."""
+    ev = evaluation_or_404(evaluation_id)
+    row = evaluation_rows([ev])[0]
+    ngo_replies = []
+    if current_user.is_panel:
+        for r in db.session.exec(
+            select(Reply).where(
+                Reply.evaluation_id == ev.id,
+                Reply.audience == Audience.NGO,
+                Reply.status == ReplyStatus.SUBMITTED,
+            )
+        ).all():
+            ngo_replies.append((r, db.session.get(Organisation, r.organisation_id)))
+    return render_template("rounds/evaluation.html", row=row, ev=ev, ngo_replies=ngo_replies)
+
+
+@bp.route("/evaluations/<int:evaluation_id>/compare")
+@login_required
+def compare(evaluation_id: int) -> str:
+    """The Party's reply and each NGO submission, section by section, side by side.
+
+    Only submitted replies are shown (drafts belong to their authors). NGO answers are
+    placed beside the Party's item when the item ids match; the answers of NGO sections
+    that share the section's id or one of its articles follow the Party's items.
+    """
+    if not current_user.is_panel:
+        abort(404)
+    ev = evaluation_or_404(evaluation_id)
+    party = db.session.get(Party, ev.party_id)
+    submitted = db.session.exec(
+        select(Reply).where(Reply.evaluation_id == ev.id, Reply.status == ReplyStatus.SUBMITTED)
+    ).all()
+    party_reply = next((r for r in submitted if r.audience == Audience.PARTY), None)
+    ngo_replies = [r for r in submitted if r.audience == Audience.NGO]
+    orgs = {r.id: db.session.get(Organisation, r.organisation_id) for r in ngo_replies}
+    reply_ids = [r.id for r in submitted]
+    all_answers = db.session.exec(select(Answer).where(Answer.reply_id.in_(reply_ids))).all()  # type: ignore[union-attr]
+    by_reply: dict[int, dict[str, Any]] = {}
+    for a in all_answers:
+        by_reply.setdefault(a.reply_id, {})[a.item_id] = a.value
+    locale = current_language()
+    party_def = definition_of(db.session, ev.questionnaire_version_id)
+    if party_reply is not None:
+        party_def = definition_of(db.session, party_reply.questionnaire_version_id)
+    ngo_defs = {r.id: definition_of(db.session, r.questionnaire_version_id) for r in ngo_replies}
+    sections = party_def.sections()
+    section_id = request.args.get("section") or (sections[0].id if sections else None)
+    sec = find_section(party_def, section_id) if section_id else None
+    if sec is None:
+        abort(404)
+    # NGO items answering this section: same item id, or an NGO section with the same id
+    columns = []
+    for r in ngo_replies:
+        extra = []
+        for ngo_sec in ngo_defs[r.id].sections():
+            if ngo_sec.id != sec.id and not set(ngo_sec.articles) & set(sec.articles):
+                continue
+            extra += [
+                (i, display_answer(i, by_reply.get(r.id, {}).get(i.id), locale))
+                for i in answerable(ngo_sec.items)
+                if not is_blank(by_reply.get(r.id, {}).get(i.id))
+            ]
+        columns.append({"reply": r, "org": orgs[r.id], "items": extra})
+    rows = []
+    for item in answerable(sec.items):
+        pv = by_reply.get(party_reply.id, {}).get(item.id) if party_reply else None
+        ngo_vals = []
+        for r in ngo_replies:
+            v = by_reply.get(r.id, {}).get(item.id)
+            ngo_vals.append(display_answer(item, v, locale) if not is_blank(v) else None)
+        rows.append(
+            {
+                "item": item,
+                "party": display_answer(item, pv, locale) if not is_blank(pv) else None,
+                "ngo": ngo_vals,
+            }
+        )
+    return render_template(
+        "rounds/compare.html",
+        ev=ev,
+        party=party,
+        sections=sections,
+        section=sec,
+        party_reply=party_reply,
+        ngo_columns=columns,
+        rows=rows,
+    )

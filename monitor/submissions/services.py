@@ -137,8 +137,7 @@ def save_answers(
     if changed:
         reply.version += 1
         session.add(reply)
-        record(session, actor.id, "reply.draft_saved", reply, reply.evaluation_id,
-               answers=changed)
+        record(session, actor.id, "reply.draft_saved", reply, reply.evaluation_id, answers=changed)
     return changed
 
 
@@ -146,14 +145,6 @@ def check_reply(session: Session, reply: Reply) -> list[Problem]:
     """Every problem (errors and warnings) that submitting the reply now would meet."""
     definition = definition_of(session, reply.questionnaire_version_id)
     return validate_reply(definition, answer_values(session, reply))
-
-
-def can_submit(user: User, reply: Reply, evaluation: Evaluation) -> bool:
-    """Only the Party's contact person submits the official reply; an NGO user submits
-    their own organisation's input."""
-    if reply.audience == Audience.PARTY:
-        return user.role == "party_contact" and user.party_id == evaluation.party_id
-    return user.is_ngo and user.organisation_id == reply.organisation_id
 
 
 def submit_reply(session: Session, reply: Reply, actor: User) -> None:
@@ -172,8 +163,14 @@ def submit_reply(session: Session, reply: Reply, actor: User) -> None:
     reply.submitted_at = utcnow()
     reply.submitted_by_id = actor.id
     session.add(reply)
-    record(session, actor.id, "reply.submitted", reply, reply.evaluation_id,
-           audience=str(reply.audience))
+    record(
+        session,
+        actor.id,
+        "reply.submitted",
+        reply,
+        reply.evaluation_id,
+        audience=str(reply.audience),
+    )
 
 
 def set_confidential(session: Session, reply: Reply, actor: User, confidential: bool) -> None:
@@ -183,5 +180,11 @@ def set_confidential(session: Session, reply: Reply, actor: User, confidential: 
     if reply.confidential != confidential:
         reply.confidential = confidential
         session.add(reply)
-        record(session, actor.id, "reply.confidentiality_changed", reply, reply.evaluation_id,
-               confidential=confidential)
+        record(
+            session,
+            actor.id,
+            "reply.confidentiality_changed",
+            reply,
+            reply.evaluation_id,
+            confidential=confidential,
+        )

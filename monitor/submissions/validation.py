@@ -98,8 +98,11 @@ def check_item(item: ItemBase, value: Any) -> list[tuple[str, str | None, str]]:
         length = len(text.replace("\r\n", "\n"))
         if limit and length > limit:
             out.append(
-                (_("Shorten the answer to %(limit)d characters or fewer.", limit=limit), None,
-                 "error")
+                (
+                    _("Shorten the answer to %(limit)d characters or fewer.", limit=limit),
+                    None,
+                    "error",
+                )
             )
     elif isinstance(item, SingleChoiceItem | YesNoItem):
         codes = (
@@ -129,8 +132,11 @@ def check_item(item: ItemBase, value: Any) -> list[tuple[str, str | None, str]]:
             item.min <= int(value) <= item.max
         ):
             out.append(
-                (_("Enter a year between %(min)d and %(max)d.", min=item.min, max=item.max),
-                 None, "error")
+                (
+                    _("Enter a year between %(min)d and %(max)d.", min=item.min, max=item.max),
+                    None,
+                    "error",
+                )
             )
     elif isinstance(item, DateItem):
         try:
@@ -155,7 +161,9 @@ def _check_number(item: NumberItem, value: Any) -> list[tuple[str, str | None, s
     return []
 
 
-def check_table(item: StatisticsTableItem, cells: dict[str, Any]) -> list[tuple[str, str | None, str]]:
+def check_table(
+    item: StatisticsTableItem, cells: dict[str, Any]
+) -> list[tuple[str, str | None, str]]:
     """Check a statistics table: every filled cell a whole, non-negative number, then the
     table's own rules (see :class:`monitor.questionnaires.schema.TableRule`). ``cells``
     maps ``"row|column"`` to the stored cell string."""
@@ -173,8 +181,15 @@ def check_table(item: StatisticsTableItem, cells: dict[str, Any]) -> list[tuple[
             d = _decimal(raw)
             if d is None or d < 0 or d != d.to_integral_value():
                 out.append(
-                    (_("%(row)s, %(column)s: enter a whole number of 0 or more.", row=row,
-                       column=_(col_label[key])), cell, "error")
+                    (
+                        _(
+                            "%(row)s, %(column)s: enter a whole number of 0 or more.",
+                            row=row,
+                            column=_(col_label[key]),
+                        ),
+                        cell,
+                        "error",
+                    )
                 )
                 continue
             values[cell] = d
@@ -189,33 +204,56 @@ def check_table(item: StatisticsTableItem, cells: dict[str, Any]) -> list[tuple[
                     for key, label in parts:
                         v = values.get(f"{row}|{key}")
                         if v is not None and v > total:
-                            out.append((
-                                _("%(row)s: %(part)s (%(value)s) is more than the total "
-                                  "(%(total)s).", row=row, part=_(label), value=_fmt(v),
-                                  total=_fmt(total)),
-                                f"{row}|{key}", rule.level,
-                            ))
+                            out.append(
+                                (
+                                    _(
+                                        "%(row)s: %(part)s (%(value)s) is more than the total "
+                                        "(%(total)s).",
+                                        row=row,
+                                        part=_(label),
+                                        value=_fmt(v),
+                                        total=_fmt(total),
+                                    ),
+                                    f"{row}|{key}",
+                                    rule.level,
+                                )
+                            )
                 else:
                     filled = [values.get(f"{row}|{k}") for k, _l in parts]
                     if parts and all(v is not None for v in filled):
                         s = sum(v for v in filled if v is not None)
                         if s != total:
-                            out.append((
-                                _("%(row)s: the parts add up to %(sum)s, not to the total "
-                                  "(%(total)s).", row=row, sum=_fmt(s), total=_fmt(total)),
-                                f"{row}|total", rule.level,
-                            ))
+                            out.append(
+                                (
+                                    _(
+                                        "%(row)s: the parts add up to %(sum)s, not to the total "
+                                        "(%(total)s).",
+                                        row=row,
+                                        sum=_fmt(s),
+                                        total=_fmt(total),
+                                    ),
+                                    f"{row}|total",
+                                    rule.level,
+                                )
+                            )
             elif rule.rule == "column_not_above" and rule.column and rule.other:
                 a = values.get(f"{row}|{rule.column}")
                 b = values.get(f"{row}|{rule.other}")
                 if a is not None and b is not None and a > b:
-                    out.append((
-                        _("%(row)s: %(column)s (%(a)s) is more than %(other)s (%(b)s).",
-                          row=row, column=_(col_label.get(rule.column, rule.column)),
-                          a=_fmt(a), other=_(col_label.get(rule.other, rule.other)),
-                          b=_fmt(b)),
-                        f"{row}|{rule.column}", rule.level,
-                    ))
+                    out.append(
+                        (
+                            _(
+                                "%(row)s: %(column)s (%(a)s) is more than %(other)s (%(b)s).",
+                                row=row,
+                                column=_(col_label.get(rule.column, rule.column)),
+                                a=_fmt(a),
+                                other=_(col_label.get(rule.other, rule.other)),
+                                b=_fmt(b),
+                            ),
+                            f"{row}|{rule.column}",
+                            rule.level,
+                        )
+                    )
     return out
 
 

@@ -1,0 +1,55 @@
+"""Who may see and change a reply (``shared/domain.md``, "Who may see what").
+
+- The panel and secretariat see a Party's reply and NGO submissions only once submitted
+  (drafts are the respondents' own).
+- A Party's users see and edit their own Party's reply, never an NGO submission.
+- An NGO user sees and edits only their organisation's submission.
+"""
+
+from flask import abort
+from flask_login import current_user
+
+from monitor.accounts.models import Role, User
+from monitor.extensions import db
+from monitor.rounds.models import Audience, Evaluation
+from monitor.submissions.models import Reply, ReplyStatus
+
+
+def is_respondent(user: User, reply: Reply, evaluation: Evaluation) -> bool:
+    """True for the people who write this reply."""
+    if reply.audience == Audience.PARTY:
+        return user.is_party and user.party_id == evaluation.party_id
+    return user.is_ngo and user.organisation_id == reply.organisation_id
+
+
+def can_view_reply(user: User, reply: Reply, evaluation: Evaluation) -> bool:
+    if not user.is_authenticated:
+        return False
+    if is_respondent(user, reply, evaluation):
+        return True
+    return user.is_panel and reply.status == ReplyStatus.SUBMITTED
+
+
+def can_edit_reply(user: User, reply: Reply, evaluation: Evaluation) -> bool:
+    return reply.status == ReplyStatus.DRAFT and is_respondent(user, reply, evaluation)
+
+
+def can_submit_reply(user: User, reply: Reply, evaluation: Evaluation) -> bool:
+    """Only the contact person submits the Party's official reply; an NGO user submits
+    their organisation's input."""
+    if not can_edit_reply(user, reply, evaluation):
+        return False
+    if reply.audience == Audience.PARTY:
+        return user.role == Role.PARTY_CONTACT
+    return True
+
+
+def reply_or_404(reply_id: int) -> tuple[Reply, Evaluation]:
+    """Load a reply the current user may see, with its evaluation; 404 otherwise."""
+    reply = db.session.get(Reply, reply_id)
+    if reply is None:
+        abort(404)
+    evaluation = db.session.get(Evaluation, reply.evaluation_id)
+    if evaluation is None or not can_view_reply(current_user, reply, evaluation):
+        abort(404)
+    return reply, evaluation
