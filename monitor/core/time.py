@@ -1,4 +1,5 @@
-"""Time helpers. All stored times are naive datetimes in UTC (SQLite keeps no zone)."""
+"""Time helpers. All stored times are timezone-aware datetimes in UTC (SQLModel's
+UTCDateTime column type refuses naive ones and returns UTC on every database)."""
 
 from datetime import UTC, date, datetime
 
@@ -6,8 +7,8 @@ from dateutil.relativedelta import relativedelta
 
 
 def utcnow() -> datetime:
-    """Return the current time in UTC as a naive datetime (microseconds dropped)."""
-    return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+    """Return the current time as an aware UTC datetime (microseconds dropped)."""
+    return datetime.now(UTC).replace(microsecond=0)
 
 
 def add_months(start: date, months: int) -> date:
