@@ -1,6 +1,44 @@
+"""``monitor questionnaire ...``: validating YAML definitions and printing the schema.
+
+These commands need no application: they only read files.
+"""
+
+import json
+
 import click
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
+from monitor.questionnaires.loader import validate_paths
+from monitor.questionnaires.schema import QuestionnaireDef
 
 
 @click.group("questionnaire")
 def questionnaire() -> None:
     """Validate and inspect questionnaire YAML files."""
+
+
+@questionnaire.command("validate")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+def validate_command(paths: tuple[str, ...]) -> None:
+    """Check the YAML files in PATHS (directories are searched for *.yaml).
+
+    Prints each problem as path:line:column: message, then a summary line. Exits with
+    status 1 when there is any problem, 0 when all files are clean.
+    """
+    problems = validate_paths(paths)
+    for problem in problems:
+        click.echo(str(problem))
+    if problems:
+        click.echo(
+            ngettext("%(num)d problem found.", "%(num)d problems found.", len(problems)),
+            err=True,
+        )
+        raise SystemExit(1)
+    click.echo(_("No problems found."))
+
+
+@questionnaire.command("schema")
+def schema_command() -> None:
+    """Print the JSON Schema of questionnaire files (for editors)."""
+    click.echo(json.dumps(QuestionnaireDef.model_json_schema(), indent=2, ensure_ascii=False))

@@ -6,9 +6,19 @@ reads as a boolean, a number or a date where text is expected is an error, not a
 silent conversion. Item ids are stable keys: answers are stored under them.
 """
 
-from typing import Annotated, Literal
+from datetime import date
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    StrictBool,
+    StrictInt,
+    StrictStr,
+    Tag,
+)
 
 Id = Annotated[StrictStr, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=80)]
 Code = Annotated[StrictStr, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_\-/.]*$", max_length=40)]
@@ -222,6 +232,8 @@ class QuestionnaireDef(Strict):
     id: Id
     title: StrictStr
     audience: Literal["party", "ngo"]
+    #: an edition label such as "1.10" (text: write it in quotes in YAML)
+    version: StrictStr | None = None
     intro: StrictStr | None = None
     parts: list[Part] = Field(min_length=1)
 
@@ -247,8 +259,14 @@ class Deadlines(Strict):
 
 
 class PartyEntry(Strict):
+    """A Party evaluated in the round. ``questionnaire_sent`` (procedure step 1) and
+    ``reply_due`` (step 2; defaults to ``deadlines.reply_months`` after sending) are
+    calendar dates, written unquoted (``2025-03-31``) or quoted."""
+
     code: Annotated[StrictStr, Field(pattern=r"^[A-Z]{2}$")]
     name: StrictStr
+    questionnaire_sent: date | None = None
+    reply_due: date | None = None
 
 
 class Group(Strict):
@@ -263,6 +281,18 @@ class Questionnaires(Strict):
     ngo: StrictStr | None = None
 
 
+def _country_sections_kind(value: Any) -> str:
+    return "file" if isinstance(value, str) else "inline"
+
+
+#: Part II of one Party: inline sections or the path of a YAML list of sections. The
+#: discriminator picks the branch from the input type so that errors name one branch only.
+CountrySections = Annotated[
+    Annotated[list[Section], Tag("inline")] | Annotated[StrictStr, Tag("file")],
+    Discriminator(_country_sections_kind),
+]
+
+
 class RoundDef(Strict):
     instrument: StrictStr  # path of the instrument file, relative to the round file
     dimensions: StrictStr | None = None  # path of the shared dimension file
@@ -274,4 +304,4 @@ class RoundDef(Strict):
     parties: list[PartyEntry] = Field(default_factory=list)
     groups: list[Group] = Field(default_factory=list)
     #: Part II per Party: ISO code -> sections (inline), or a path to a file of sections
-    country_specific: dict[StrictStr, list[Section] | StrictStr] = Field(default_factory=dict)
+    country_specific: dict[StrictStr, CountrySections] = Field(default_factory=dict)
