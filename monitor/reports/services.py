@@ -15,6 +15,7 @@ from sqlmodel import Session, func, select
 
 from monitor.accounts.models import User
 from monitor.core.audit import record
+from monitor.core.models import AuditEvent
 from monitor.core.time import add_months, utcnow
 from monitor.reports.models import (
     ParagraphKind,
@@ -371,3 +372,44 @@ def publish(session: Session, report: Report, actor: User) -> None:
     report.published_at = utcnow()
     session.add(report)
     record(session, actor.id, "report.published", report, report.evaluation_id)
+
+
+def start_report(
+    session: Session,
+    evaluation: Evaluation,
+    actor: User,
+    title: str,
+    chapter_titles: Sequence[str],
+) -> Report:
+    """Start the report of ``evaluation`` with ``title`` and empty chapters, in order
+    (see :func:`create_report` and :func:`add_chapter`; raises ReportError the same way)."""
+    report = create_report(session, evaluation, actor, title)
+    for chapter_title in chapter_titles:
+        add_chapter(session, report, actor, chapter_title)
+    return report
+
+
+def timeline(session: Session, report: Report) -> list[tuple[AuditEvent, User | None]]:
+    """The report's audit events, oldest first, each with its actor (None for the
+    system): ``[(event, actor), ...]``. Event times are naive UTC. Two queries."""
+    events = list(
+        session.exec(
+            select(AuditEvent)
+            .where(AuditEvent.evaluation_id == report.evaluation_id)
+            .where(AuditEvent.action.startswith("report."))  # type: ignore[attr-defined]
+            .order_by(AuditEvent.at, AuditEvent.id)  # type: ignore[arg-type]
+        )
+    )
+    ids = {e.actor_id for e in events if e.actor_id is not None}
+    users = users_by_id(session, ids)
+    return [(e, users.get(e.actor_id) if e.actor_id is not None else None) for e in events]
+
+
+def users_by_id(session: Session, ids: set[int]) -> dict[int, User]:
+    """Users keyed by id, for showing names next to comments and events. One query."""
+    if not ids:
+        return {}
+    return {
+        u.id: u  # type: ignore[misc]
+        for u in session.exec(select(User).where(User.id.in_(ids)))  # type: ignore[union-attr]
+    }

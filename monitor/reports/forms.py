@@ -1,0 +1,84 @@
+"""Forms of the country report pages (Flask-WTF: every POST carries a CSRF token)."""
+
+import re
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from monitor.reports.models import ParagraphKind
+
+_ARTICLES = re.compile(r"^\s*\d+\s*(,\s*\d+\s*)*,?\s*$")
+
+
+def parse_articles(value: str | None) -> list[int]:
+    """``"15, 23"`` -> ``[15, 23]`` (order kept, duplicates dropped). Raises ValueError
+    when ``value`` is not a comma-separated list of whole numbers; empty gives ``[]``."""
+    if not value or not value.strip():
+        return []
+    if not _ARTICLES.match(value):
+        raise ValueError(value)
+    out: list[int] = []
+    for part in value.split(","):
+        if part.strip():
+            number = int(part)
+            if number not in out:
+                out.append(number)
+    return out
+
+
+def parse_footnotes(value: str | None) -> list[str]:
+    """One footnote per non-empty line."""
+    return [line.strip() for line in (value or "").splitlines() if line.strip()]
+
+
+class ActionForm(FlaskForm):
+    """A button that changes state: only the CSRF token."""
+
+
+class ChapterForm(FlaskForm):
+    title = StringField(_l("Chapter title"), validators=[DataRequired(), Length(max=300)])
+
+
+class ParagraphForm(FlaskForm):
+    """A paragraph of the report. ``chapter`` choices and ``verb`` choices are set by the
+    view (the report's chapters; the instrument's proposal verbs)."""
+
+    chapter = SelectField(_l("Chapter"), coerce=int)
+    after = HiddenField()
+    version = HiddenField()
+    kind = RadioField(
+        _l("Kind of paragraph"),
+        choices=[
+            (ParagraphKind.NARRATIVE.value, _l("Narrative")),
+            (ParagraphKind.PROPOSAL.value, _l("Proposal for action")),
+        ],
+        default=ParagraphKind.NARRATIVE.value,
+    )
+    verb = SelectField(_l("Verb of the proposal"), validators=[Optional()])
+    articles = StringField(_l("Articles concerned"), validators=[Optional(), Length(max=200)])
+    text = TextAreaField(_l("Text"), validators=[DataRequired()])
+    footnotes = TextAreaField(_l("Footnotes"), validators=[Optional()])
+
+    def validate_articles(self, field: StringField) -> None:
+        try:
+            parse_articles(field.data)
+        except ValueError:
+            raise ValidationError(
+                _l("Type article numbers separated by commas, for example 15, 23.")
+            ) from None
+
+    def set_verbs(self, verbs: list[str]) -> None:
+        self.verb.choices = [("", _l("(none)"))] + [(v, v) for v in verbs]
+
+
+class CommentForm(FlaskForm):
+    paragraph = HiddenField()
+    text = TextAreaField(_l("Your comment"), validators=[DataRequired(), Length(max=20000)])
+
+
+class DealtWithForm(FlaskForm):
+    note = TextAreaField(
+        _l("How the panel dealt with it (optional)"), validators=[Optional(), Length(max=5000)]
+    )

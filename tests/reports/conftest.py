@@ -1,0 +1,128 @@
+"""Data for the report tests: an instrument, a round, Parties AM and UA with their
+evaluations, and one user per role (password ``pw``)."""
+
+from dataclasses import dataclass
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from monitor.accounts.models import Organisation, Role
+from monitor.accounts.services import create_user, get_or_create_party
+from monitor.extensions import db
+from monitor.rounds.models import (
+    Audience,
+    Evaluation,
+    EvaluationRound,
+    Instrument,
+    QuestionnaireVersion,
+)
+
+PASSWORD = "pw"
+
+
+@dataclass
+class Data:
+    """Ids of the rows built by the ``data`` fixture (rows are reloaded per session)."""
+
+    am_evaluation: int
+    ua_evaluation: int
+    users: dict[str, int]
+
+
+@pytest.fixture
+def data(app: Flask) -> Data:
+    with app.app_context():
+        s = db.session
+        instrument = Instrument(
+            code="cets197",
+            title="Council of Europe Convention on Action against Trafficking in Human Beings",
+            definition={
+                "code": "cets197",
+                "articles": [{"number": n, "title": f"Article {n}"} for n in range(1, 39)],
+                "proposal_verbs": ["urges", "considers", "invites"],
+            },
+        )
+        s.add(instrument)
+        s.flush()
+        rnd = EvaluationRound(
+            instrument_id=instrument.id,
+            number=3,
+            title="Third evaluation round",
+            definition={"deadlines": {"comments_months": 2}},
+        )
+        s.add(rnd)
+        s.flush()
+        version = QuestionnaireVersion(
+            round_id=rnd.id,
+            audience=Audience.PARTY,
+            party_code=None,
+            content_hash="0" * 64,
+            definition={
+                "parts": [
+                    {
+                        "id": "part1",
+                        "title": "Part I",
+                        "sections": [
+                            {"id": "info", "title": "Right to information"},
+                            {"id": "comp", "title": "Compensation"},
+                        ],
+                    }
+                ]
+            },
+        )
+        s.add(version)
+        s.flush()
+        am = get_or_create_party(s, "AM", "Armenia")
+        ua = get_or_create_party(s, "UA", "Ukraine")
+        evs = {}
+        for party in (am, ua):
+            ev = Evaluation(round_id=rnd.id, party_id=party.id, questionnaire_version_id=version.id)
+            s.add(ev)
+            s.flush()
+            evs[party.code] = ev.id
+        ngo_org = Organisation(name="Armenian Coalition against Trafficking", party_id=am.id)
+        s.add(ngo_org)
+        s.flush()
+        users = {
+            "secretariat": create_user(
+                s, "sec@example.org", "Sam Secretariat", PASSWORD, Role.SECRETARIAT
+            ),
+            "panel": create_user(s, "panel@example.org", "Paula Panel", PASSWORD, Role.PANEL),
+            "contact_am": create_user(
+                s, "contact.am@example.org", "Anna Contact", PASSWORD, Role.PARTY_CONTACT, party=am
+            ),
+            "contributor_am": create_user(
+                s,
+                "contrib.am@example.org",
+                "Armen Contributor",
+                PASSWORD,
+                Role.PARTY_CONTRIBUTOR,
+                party=am,
+            ),
+            "contact_ua": create_user(
+                s, "contact.ua@example.org", "Olena Contact", PASSWORD, Role.PARTY_CONTACT, party=ua
+            ),
+            "ngo": create_user(
+                s, "ngo@example.org", "Nina NGO", PASSWORD, Role.NGO, organisation=ngo_org
+            ),
+        }
+        s.commit()
+        return Data(evs["AM"], evs["UA"], {k: u.id for k, u in users.items()})  # type: ignore[misc]
+
+
+EMAILS = {
+    "secretariat": "sec@example.org",
+    "panel": "panel@example.org",
+    "contact_am": "contact.am@example.org",
+    "contributor_am": "contrib.am@example.org",
+    "contact_ua": "contact.ua@example.org",
+    "ngo": "ngo@example.org",
+}
+
+
+def login(client: FlaskClient, who: str) -> None:
+    """Sign ``who`` (a key of EMAILS) in on ``client``, signing out whoever was in."""
+    client.post("/logout")
+    response = client.post("/login", data={"email": EMAILS[who], "password": PASSWORD})
+    assert response.status_code == 302, response.get_data(as_text=True)
