@@ -30,10 +30,7 @@ def validate_command(paths: tuple[str, ...]) -> None:
     for problem in problems:
         click.echo(str(problem))
     if problems:
-        click.echo(
-            ngettext("%(num)d problem found.", "%(num)d problems found.", len(problems)),
-            err=True,
-        )
+        click.echo(ngettext("%(num)d problem found.", "%(num)d problems found.", len(problems)))
         raise SystemExit(1)
     click.echo(_("No problems found."))
 

@@ -632,6 +632,36 @@ def _check_questionnaire(
         _check_sections([*own, src], instrument, dimensions, dimensions_known)
 
 
+def _raw_duplicate_ids(doc: Document) -> None:
+    """Duplicate section and item ids in a questionnaire that failed the schema, so that
+    they are reported together with the schema problems."""
+    seen: dict[tuple[str, Any], Loc] = {}
+    parts = doc.data.get("parts") if isinstance(doc.data, dict) else None
+    for p, part in enumerate(parts if isinstance(parts, list) else []):
+        sections = part.get("sections") if isinstance(part, dict) else None
+        for s, section in enumerate(sections if isinstance(sections, list) else []):
+            if not isinstance(section, dict):
+                continue
+            entries = [("section", ("parts", p, "sections", s), section)]
+            items = section.get("items")
+            for i, item in enumerate(items if isinstance(items, list) else []):
+                if isinstance(item, dict):
+                    entries.append(("item", ("parts", p, "sections", s, "items", i), item))
+            for what, loc, entry in entries:
+                ident = entry.get("id")
+                if not isinstance(ident, str):
+                    continue
+                if (what, ident) in seen:
+                    line, col = doc.position((*seen[(what, ident)], "id"))
+                    doc.problem(
+                        (*loc, "id"),
+                        f"{_dotted((*loc, 'id'))}: duplicate {what} id '{ident}' "
+                        f"(also at {doc.path}:{line}:{col})",
+                    )
+                else:
+                    seen[(what, ident)] = loc
+
+
 def _check_instrument(doc: Document, instrument: InstrumentDef) -> None:
     _duplicates(doc, ("articles",), [str(a.number) for a in instrument.articles], "article")
     _duplicates(doc, ("proposal_verbs",), list(instrument.proposal_verbs), "verb")
@@ -767,6 +797,8 @@ class _Loader:
         if doc.data is not None or not doc.problems:
             if kind == "questionnaire":
                 result = _validate(doc, QuestionnaireDef)
+                if result is None:
+                    _raw_duplicate_ids(doc)
             elif kind == "instrument":
                 result = _validate(doc, InstrumentDef)
                 if result is not None:
