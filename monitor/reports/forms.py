@@ -1,6 +1,7 @@
 """Forms of the country report pages (Flask-WTF: every POST carries a CSRF token)."""
 
 import re
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -8,6 +9,13 @@ from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaF
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from monitor.reports.models import ParagraphKind
+
+try:  # WTForms >= 3.3 deprecates (value, label) tuples
+    from wtforms import SelectChoice as _Choice
+except ImportError:  # pragma: no cover - older WTForms
+
+    def _Choice(value: Any, label: Any = None) -> Any:  # type: ignore[no-redef]  # noqa: N802
+        return (value, label if label is not None else value)
 
 _ARTICLES = re.compile(r"^\s*\d+\s*(,\s*\d+\s*)*,?\s*$")
 
@@ -51,8 +59,8 @@ class ParagraphForm(FlaskForm):
     kind = RadioField(
         _l("Kind of paragraph"),
         choices=[
-            (ParagraphKind.NARRATIVE.value, _l("Narrative")),
-            (ParagraphKind.PROPOSAL.value, _l("Proposal for action")),
+            _Choice(ParagraphKind.NARRATIVE.value, _l("Narrative")),
+            _Choice(ParagraphKind.PROPOSAL.value, _l("Proposal for action")),
         ],
         default=ParagraphKind.NARRATIVE.value,
     )
@@ -70,7 +78,11 @@ class ParagraphForm(FlaskForm):
             ) from None
 
     def set_verbs(self, verbs: list[str]) -> None:
-        self.verb.choices = [("", _l("(none)"))] + [(v, v) for v in verbs]
+        self.verb.choices = [_Choice("", _l("(none)"))] + [_Choice(v, v) for v in verbs]
+
+    def set_chapters(self, chapters: list[tuple[int, str]]) -> None:
+        """``chapters``: ``(chapter id, title)`` in report order."""
+        self.chapter.choices = [_Choice(cid, title) for cid, title in chapters]
 
 
 class CommentForm(FlaskForm):

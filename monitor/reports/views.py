@@ -148,7 +148,7 @@ def status_label(status: ReportStatus) -> str:
 
 def _paragraph_form(report: Report, chapters: list[ReportChapter], **kwargs: Any) -> ParagraphForm:
     form = ParagraphForm(**kwargs)
-    form.chapter.choices = [(c.id, c.title) for c in chapters]  # type: ignore[misc]
+    form.set_chapters([(c.id, c.title) for c in chapters])  # type: ignore[misc]
     form.set_verbs(services.proposal_verbs(db.session, report))
     return form
 
