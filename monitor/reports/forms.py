@@ -17,6 +17,7 @@ except ImportError:  # pragma: no cover - older WTForms
     def _Choice(value: Any, label: Any = None) -> Any:  # type: ignore[no-redef]  # noqa: N802
         return (value, label if label is not None else value)
 
+
 _ARTICLES = re.compile(r"^\s*\d+\s*(,\s*\d+\s*)*,?\s*$")
 
 
