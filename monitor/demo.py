@@ -1,6 +1,215 @@
+"""Demo data: the GRETA-style third round with three Parties, demo accounts, replies in
+several states and a draft report on Armenia.
+
+The content lives in ``monitor/demo_data/*.yaml`` (answers keyed by item id, report
+chapters and paragraphs); this module only feeds it to the services. Loading is
+idempotent: every step first looks for what it would create, so running it twice changes
+nothing. The accounts and the demo state are those of the team notes: Armenian reply and
+NGO submission submitted, Moldovan reply partly drafted, Ukrainian reply not started,
+Armenian draft report (status drafting).
+"""
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
 import click
+from flask import current_app
+from flask.cli import with_appcontext
+from flask_babel import gettext as _
+from ruamel.yaml import YAML
+from sqlmodel import Session, select
+
+from monitor.accounts.models import Organisation, Party, Role, User
+from monitor.accounts.services import create_user
+from monitor.config import PROJECT_ROOT
+from monitor.reports.models import ParagraphKind
+from monitor.reports.services import (
+    add_chapter,
+    add_paragraph,
+    create_report,
+    report_for_evaluation,
+)
+from monitor.rounds.models import Audience, Evaluation, EvaluationRound
+from monitor.rounds.services import evaluation_for, load_round
+from monitor.submissions.models import Reply, ReplyStatus
+from monitor.submissions.services import get_or_create_reply, save_answers, submit_reply
+
+DATA = Path(__file__).resolve().parent / "demo_data"
+
+
+def _read(name: str) -> dict[str, Any]:
+    return YAML(typ="safe").load((DATA / name).read_text(encoding="utf-8"))
+
+
+def stored_form(value: Any) -> Any:
+    """Convert a demo answer as written in YAML to the stored form of
+    :class:`monitor.submissions.models.Answer`: numbers and dates become strings, money
+    amounts strings, and a table ``{"columns": [...], "rows": {row: [cells]}}`` becomes
+    ``{"row|column": "n"}`` (``null`` cells, i.e. not available, are left out)."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict) and set(value) == {"columns", "rows"}:
+        cells: dict[str, str] = {}
+        for row, row_cells in value["rows"].items():
+            for column, cell in zip(value["columns"], row_cells, strict=True):
+                if cell is not None:
+                    cells[f"{row}|{column}"] = str(cell)
+        return cells
+    if isinstance(value, dict):
+        return {k: stored_form(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [stored_form(v) for v in value]
+    return value
+
+
+def _questionnaire_dir() -> Path:
+    try:
+        return Path(current_app.config["QUESTIONNAIRE_DIR"])
+    except (RuntimeError, KeyError):
+        return PROJECT_ROOT / "questionnaires"
+
+
+def _user(session: Session, email: str) -> User:
+    return session.exec(select(User).where(User.email == email)).one()
+
+
+def _accounts(session: Session, setup: dict[str, Any], notes: list[str]) -> None:
+    """Create the demo organisation and accounts that do not exist yet."""
+    org_def = setup["organisation"]
+    org = session.exec(select(Organisation).where(Organisation.name == org_def["name"])).first()
+    if org is None:
+        party = session.exec(select(Party).where(Party.code == org_def["party"])).one()
+        org = Organisation(name=org_def["name"], party_id=party.id)
+        session.add(org)
+        session.flush()
+        notes.append(f"created organisation {org.name}")
+    for acc in setup["accounts"]:
+        if session.exec(select(User).where(User.email == acc["email"])).first() is not None:
+            continue
+        party = None
+        if acc.get("party"):
+            party = session.exec(select(Party).where(Party.code == acc["party"])).one()
+        create_user(
+            session,
+            acc["email"],
+            acc["name"],
+            setup["password"],
+            Role(acc["role"]),
+            party=party,
+            organisation=org if acc.get("organisation") else None,
+            locale=acc.get("locale"),
+        )
+        notes.append(f"created user {acc['email']} ({acc['role']})")
+
+
+def _fill_reply(
+    session: Session,
+    evaluation: Evaluation,
+    data: dict[str, Any],
+    notes: list[str],
+    organisation: Organisation | None = None,
+) -> Reply:
+    """Save the demo answers of a reply that has none yet, then submit it when the data
+    name a ``submit_as`` user. A reply that already has answers is left alone (so that
+    changes made through the screens survive a second run)."""
+    audience = Audience.NGO if organisation else Audience.PARTY
+    reply = get_or_create_reply(session, evaluation, audience, organisation)
+    if reply.status == ReplyStatus.SUBMITTED:
+        return reply
+    contributions = data.get("contributions") or [
+        {"author": data["submit_as"], "answers": data["answers"]}
+    ]
+    if reply.version == 0:
+        count = 0
+        for part in contributions:
+            values = {k: stored_form(v) for k, v in part["answers"].items()}
+            count += save_answers(
+                session, reply, _user(session, part["author"]), values, data["language"]
+            )
+        notes.append(f"saved {count} answers ({audience.value}, evaluation {evaluation.id})")
+    if data.get("submit_as"):
+        submit_reply(session, reply, _user(session, data["submit_as"]))
+        notes.append(f"submitted the {audience.value} reply of evaluation {evaluation.id}")
+    return reply
+
+
+def _report(
+    session: Session, evaluation: Evaluation, data: dict[str, Any], notes: list[str]
+) -> None:
+    """Write the demo draft report unless the evaluation has a report already."""
+    if report_for_evaluation(session, evaluation.id) is not None:  # type: ignore[arg-type]
+        return
+    author = _user(session, data["author"])
+    report = create_report(session, evaluation, author, data["title"])
+    count = 0
+    for ch in data["chapters"]:
+        chapter = add_chapter(session, report, author, ch["title"])
+        for para in ch["paragraphs"]:
+            add_paragraph(
+                session,
+                report,
+                chapter,
+                author,
+                para["text"],
+                kind=ParagraphKind(para.get("kind", "narrative")),
+                verb=para.get("verb"),
+                articles=para.get("articles", []),
+                footnotes=para.get("footnotes", []),
+            )
+            count += 1
+    notes.append(f"wrote the draft report on evaluation {evaluation.id} ({count} paragraphs)")
+
+
+def load_demo(session: Session, notes: list[str] | None = None) -> None:
+    """Load the demo into ``session`` (never commits). ``notes``, if given, receives one
+    English line per change made (nothing when everything was there already).
+
+    Raises :class:`monitor.questionnaires.loader.DefinitionError` if the round files are
+    invalid and :class:`monitor.submissions.services.SubmissionError` if a demo reply
+    does not pass the questionnaire's checks.
+    """
+    if notes is None:
+        notes = []
+    setup = _read("setup.yaml")
+    changes: list[str] = []
+    rnd: EvaluationRound = load_round(session, _questionnaire_dir() / setup["round"], None, changes)
+    notes.extend(c for c in changes if "up to date" not in c)
+    _accounts(session, setup, notes)
+
+    for code, visit in (setup.get("visits") or {}).items():
+        evaluation = evaluation_for(session, rnd, code)
+        if (evaluation.visit_start, evaluation.visit_end) != (visit["start"], visit["end"]):
+            evaluation.visit_start, evaluation.visit_end = visit["start"], visit["end"]
+            session.add(evaluation)
+            notes.append(f"set the visit dates of {code}")
+
+    am = evaluation_for(session, rnd, "AM")
+    _fill_reply(session, am, _read("am_reply.yaml"), notes)
+    ngo = _read("am_ngo.yaml")
+    org = session.exec(select(Organisation).where(Organisation.name == ngo["organisation"])).one()
+    _fill_reply(session, am, ngo, notes, organisation=org)
+    _fill_reply(session, evaluation_for(session, rnd, "MD"), _read("md_reply.yaml"), notes)
+    _report(session, am, _read("am_report.yaml"), notes)
+    session.flush()
 
 
 @click.command("demo")
+@with_appcontext
 def demo_command() -> None:
-    """Load the demo data."""
+    """Load the demo data (round 3, accounts, replies, a draft report); idempotent."""
+    from monitor.extensions import db
+
+    notes: list[str] = []
+    load_demo(db.session, notes)
+    db.session.commit()
+    for line in notes:
+        click.echo(line)
+    if not notes:
+        click.echo(_("The demo data are already loaded."))
+    else:
+        click.echo(_("Demo accounts use the password %(password)s.", password="monitor-demo"))
