@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
+from sqlalchemy import text
 from sqlmodel import SQLModel
 
 from monitor import create_app
@@ -30,6 +31,31 @@ def _catalogs() -> None:
     _compile_catalogs()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hashing() -> Iterator[None]:
+    """argon2 with minimal cost in tests: production parameters cost ~0.1 s a hash."""
+    from argon2 import PasswordHasher
+
+    from monitor.accounts import services
+
+    saved = services._hasher
+    services._hasher = PasswordHasher(time_cost=1, memory_cost=64, parallelism=1)
+    yield
+    services._hasher = saved
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the browser tests last.
+
+    Once pytest-playwright has started Playwright (a session fixture), an asyncio loop runs in
+    the main thread until the end of the session, and Flask cannot pop an app context there
+    any more (Flask-SQLAlchemy-Lite's async teardown goes through asgiref, which refuses):
+    every later ``create_app`` or ``app.app_context()`` in the main thread fails.
+    """
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
 def make_app(tmp_path: Path, **overrides: object) -> Flask:
     url = os.environ.get("MONITOR_TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'test.sqlite'}"
     config = {
@@ -43,9 +69,30 @@ def make_app(tmp_path: Path, **overrides: object) -> Flask:
 
 
 def reset_schema(app: Flask) -> None:
+    """Give ``app``'s database an empty schema with every table of ``SQLModel.metadata``.
+
+    On PostgreSQL (one database shared by all tests of a run) the whole ``public`` schema is
+    dropped, so tables that are not in the metadata (``alembic_version`` left by a migration
+    test) go too. Connections that earlier tests left open are ended first: their locks would
+    make the DROP wait for ever. ``lock_timeout`` turns any other wait into an error.
+    On SQLite each test has its own file, so drop_all/create_all is enough.
+    """
     with app.app_context():
-        SQLModel.metadata.drop_all(db.engine)
-        SQLModel.metadata.create_all(db.engine)
+        engine = db.engine
+        if engine.dialect.name == "postgresql":
+            with engine.begin() as conn:
+                conn.execute(text("SET LOCAL lock_timeout = '20s'"))
+                conn.execute(
+                    text(
+                        "SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity"
+                        " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                    )
+                )
+                conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+                conn.execute(text("CREATE SCHEMA public"))
+        else:
+            SQLModel.metadata.drop_all(engine)
+        SQLModel.metadata.create_all(engine)
 
 
 @pytest.fixture

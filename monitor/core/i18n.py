@@ -1,29 +1,47 @@
 """Locale-aware numbers and dates (Babel), for forms and display."""
 
+import re
 from decimal import Decimal, InvalidOperation
 
-from babel.numbers import NumberFormatError, format_decimal, parse_decimal
+from babel.numbers import (
+    NumberFormatError,
+    format_decimal,
+    get_decimal_symbol,
+    get_group_symbol,
+    parse_decimal,
+)
+
+_SPACES = re.compile(r"[ \u00a0\u202f]")
+_AMBIGUOUS_DOT = re.compile(r"^-?\d{1,3}(\.\d{3})+$")
+_PLAIN = re.compile(r"-?\d+(\.\d+)?")
 
 
 def parse_number(text: str, locale: str) -> Decimal | None:
     """Parse ``text`` typed in ``locale`` (``"1 234,5"`` in French) into a Decimal.
 
-    Babel's strict mode rejects malformed or ambiguous input such as ``"1,,000"`` or
-    ``"25.00"`` in French; a plain ASCII form with a dot and no grouping
-    (``"1234.5"``) is accepted in any locale as well. Returns None when the text does
-    not parse.
+    Any space (ordinary, no-break, narrow no-break) is read as the locale's grouping
+    space where the locale groups with a space (French, Russian). Babel's strict mode
+    rejects malformed input such as ``"1,,000"``. Where the decimal sign is a comma, a
+    dot is accepted as a decimal point (``"25.00"``) except before exactly three final
+    digits (``"1.234"``), which could mean 1234 and is refused as ambiguous. Returns None
+    when the text does not parse (known-failures B18).
     """
-    text = text.strip().replace("\u202f", "\u00a0")
+    text = text.strip()
     if not text:
         return None
+    group = get_group_symbol(locale)
+    decimal_sign = get_decimal_symbol(locale)
+    if group.isspace():
+        text = _SPACES.sub(group, text)
+    if decimal_sign == "," and _AMBIGUOUS_DOT.search(text):
+        return None
     try:
-        return parse_decimal(text.replace(" ", "\u00a0"), locale=locale, strict=True)
+        return parse_decimal(text, locale=locale, strict=True)
     except NumberFormatError:
         pass
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
+    if not _PLAIN.fullmatch(text):
         return None
+    value = Decimal(text)
     return value if value.is_finite() else None
 
 

@@ -4,7 +4,17 @@ headers, error pages, the language switch."""
 from datetime import date, datetime
 from typing import Any
 
-from flask import Flask, abort, current_app, g, redirect, render_template, request, session
+from flask import (
+    Flask,
+    abort,
+    current_app,
+    g,
+    has_request_context,
+    redirect,
+    render_template,
+    request,
+    session,
+)
 from flask_babel import format_date, format_datetime, get_locale
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -16,6 +26,8 @@ from monitor.core.security import safe_next
 def select_locale() -> str:
     """Pick the request's language: ``?lang=``, then the session's choice, then the
     user's profile, then the browser's Accept-Language, then English."""
+    if not has_request_context():  # CLI commands and services outside a request
+        return str(current_app.config.get("BABEL_DEFAULT_LOCALE", "en"))
     languages = current_app.config["LANGUAGES"]
     requested = request.args.get("lang")
     if requested in languages:

@@ -33,15 +33,14 @@ from monitor.submissions.validation import Problem, check_item, is_blank
 bp = Blueprint("submissions", __name__, template_folder="templates")
 
 
-@bp.app_context_processor
-def table_helpers() -> dict[str, Any]:
+@bp.record_once
+def _register_table_helpers(state: Any) -> None:
+    # globals, not a context processor: imported macros see globals only
     from monitor.submissions.definitions import column_groups, table_columns, table_rows
 
-    return {
-        "table_rows": table_rows,
-        "table_columns": table_columns,
-        "column_groups": column_groups,
-    }
+    state.app.jinja_env.globals.update(
+        table_rows=table_rows, table_columns=table_columns, column_groups=column_groups
+    )
 
 
 def _context(reply: Any, evaluation: Evaluation) -> dict[str, Any]:
