@@ -64,6 +64,8 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": str(cfg["SESSION_COOKIE_SECURE"]) in ("1", "true", "True"),
         "WTF_CSRF_TIME_LIMIT": None,
+        # SQLite cannot ALTER most things: Alembic's batch mode copies the table instead
+        "ALEMBIC_CONTEXT": {"render_as_batch": True, "compare_type": True},
     }
     # Anything else passed through (TESTING, WTF_CSRF_ENABLED, ...) is kept as given.
     for key, value in overrides.items():
