@@ -406,11 +406,13 @@ def _message(doc: Document, error: Any, loc: Loc) -> tuple[Loc, str, bool]:
         return loc, f"{where}: expected a mapping of fields, got {_describe(value, source)}", False
     if kind == "too_short":
         need = ctx.get("min_length", 1)
-        what = "option" if loc and loc[-1] == "options" else "entry"
-        return loc, f"{where}: needs at least {need} {what}{'s' if need != 1 else ''}", False
+        options = bool(loc) and loc[-1] == "options"
+        nouns = ("option", "options") if options else ("entry", "entries")
+        return loc, f"{where}: needs at least {need} {nouns[need != 1]}", False
     if kind == "string_pattern_mismatch":
-        hint = _PATTERN_HINTS.get(ctx.get("pattern", ""), f"expected pattern {ctx.get('pattern')}")
-        return loc, f"{where}: {value!r} is not valid: {hint}", False
+        pattern = ctx.get("pattern", "")
+        explained = _PATTERN_HINTS.get(pattern, f"expected the pattern {pattern}")
+        return loc, f"{where}: {value!r} is not valid: {explained}", False
     if kind == "literal_error":
         return loc, f"{where}: {value!r} is not allowed; expected {ctx.get('expected')}", False
     return loc, f"{where}: {error['msg']}", False
@@ -642,7 +644,9 @@ def _raw_duplicate_ids(doc: Document) -> None:
         for s, section in enumerate(sections if isinstance(sections, list) else []):
             if not isinstance(section, dict):
                 continue
-            entries = [("section", ("parts", p, "sections", s), section)]
+            entries: list[tuple[str, Loc, dict[Any, Any]]] = [
+                ("section", ("parts", p, "sections", s), section)
+            ]
             items = section.get("items")
             for i, item in enumerate(items if isinstance(items, list) else []):
                 if isinstance(item, dict):
@@ -870,6 +874,7 @@ class _Loader:
 
         codes = [p.code for p in rnd.parties]
         _duplicates(doc, ("parties",), codes, "Party")
+        loc: Loc
         for g, group in enumerate(rnd.groups):
             for n, code in enumerate(group.parties):
                 if code not in codes:

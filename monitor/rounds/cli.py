@@ -1,6 +1,7 @@
 """``monitor round ...``: loading evaluation rounds from YAML."""
 
 import click
+from flask.cli import with_appcontext
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
@@ -16,6 +17,7 @@ def round_group() -> None:
 
 @round_group.command("load")
 @click.argument("path", type=click.Path(dir_okay=False))
+@with_appcontext
 def load_command(path: str) -> None:
     """Load or update the round defined in PATH (a round YAML file) and commit.
 

@@ -1,0 +1,40 @@
+"""``monitor questionnaire validate`` and ``schema``: output and exit codes (no app needed)."""
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from monitor.questionnaires.cli import questionnaire
+from tests.questionnaires.helpers import BROKEN, GOOD, copy_good, replace
+
+
+def test_validate_clean_exits_0() -> None:
+    result = CliRunner().invoke(questionnaire, ["validate", str(GOOD)])
+    assert result.exit_code == 0, result.output
+    assert result.output == "No problems found.\n"
+
+
+def test_validate_problems_exit_1_one_per_line(tmp_path: Path) -> None:
+    good = copy_good(tmp_path)
+    replace(good / "ngo.yaml", "kind: long_text", "kind: slider")
+    result = CliRunner().invoke(questionnaire, ["validate", str(good), str(BROKEN / "syntax.yaml")])
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert lines[0].startswith(f"{good / 'ngo.yaml'}:12:19: parts[0].sections[0].items[0].kind:")
+    assert lines[1].startswith(f"{BROKEN / 'syntax.yaml'}:3:9: YAML syntax error")
+    assert lines[2] == "2 problems found."
+    assert len(lines) == 3
+
+
+def test_validate_missing_path_is_a_usage_error(tmp_path: Path) -> None:
+    result = CliRunner().invoke(questionnaire, ["validate", str(tmp_path / "nope.yaml")])
+    assert result.exit_code == 2
+
+
+def test_schema_prints_json_schema() -> None:
+    result = CliRunner().invoke(questionnaire, ["schema"])
+    assert result.exit_code == 0
+    schema = json.loads(result.output)
+    assert schema["title"] == "QuestionnaireDef"
+    assert "StatisticsTableItem" in schema["$defs"]
