@@ -6,9 +6,10 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlmodel import select
 from werkzeug.wrappers import Response
 
-from monitor.accounts.models import Organisation, Party
+from monitor.accounts.models import Organisation, Party, User
 from monitor.core.web import current_language
 from monitor.extensions import db
 from monitor.rounds.access import evaluation_or_404
@@ -111,6 +112,11 @@ def section(reply_id: int, section_id: str) -> str | Response:
     form = form_cls(data=form_data(sec, {k: a.value for k, a in answers.items()}, locale))
     sections = definition.sections()
     index = [s.id for s in sections].index(sec.id)
+    author_ids = {a.updated_by_id for a in answers.values() if a.updated_by_id}
+    authors = {
+        u.id: u.name
+        for u in db.session.exec(select(User).where(User.id.in_(author_ids)))  # type: ignore[union-attr]
+    }
     error_list: list[Any] = []
     errors: dict[str, Any] = {}
     if request.args.get("check"):
@@ -136,6 +142,7 @@ def section(reply_id: int, section_id: str) -> str | Response:
         is_last=index + 1 == len(sections),
         errors=errors,
         error_list=error_list,
+        authors=authors,
         **_context(reply, evaluation),
     )
 
