@@ -238,9 +238,8 @@ def pdf(evaluation_id: int) -> Response:
     evaluation, report, party, rnd = _load_for_view(evaluation_id)
     if report is None:
         abort(404)
-    lang = request.args.get("lang")
-    if lang not in current_app.config["LANGUAGES"]:
-        lang = current_language()
+    requested = request.args.get("lang")
+    lang = requested if requested in current_app.config["LANGUAGES"] else current_language()
     data = render_report_pdf(db.session, report, lang)
     filename = f"report-{party.code}-round{rnd.number}-{lang}.pdf"
     return Response(
@@ -335,6 +334,15 @@ def _get_paragraph(report: Report, paragraph_id: int) -> ReportParagraph:
     return para
 
 
+def _place_error(form: ParagraphForm, message: str) -> str | None:
+    """Show a refusal next to the field it concerns when that is certain (a proposal
+    without a verb from the list); otherwise return it for the error summary."""
+    if form.kind.data == ParagraphKind.PROPOSAL.value and not form.verb.data:
+        form.verb.errors = [*form.verb.errors, message]
+        return None
+    return message
+
+
 @bp.route("/evaluations/<int:evaluation_id>/report/paragraphs/new", methods=["GET", "POST"])
 def new_paragraph(evaluation_id: int) -> str | Response | tuple[str, int]:
     """Add a paragraph at the end of a chapter, or right after another paragraph
@@ -377,7 +385,7 @@ def new_paragraph(evaluation_id: int) -> str | Response | tuple[str, int]:
             return _back(evaluation_id, f"p-{para.id}")
         except services.ReportError as exc:
             db.session.rollback()
-            error = str(exc)
+            error = _place_error(form, str(exc))
             status = 422
     elif request.method == "POST":
         status = 422
@@ -453,7 +461,7 @@ def edit_paragraph(evaluation_id: int, paragraph_id: int) -> str | Response | tu
                 return _back(evaluation_id, f"p-{para.id}")
             except services.ReportError as exc:
                 db.session.rollback()
-                error = str(exc)
+                error = _place_error(form, str(exc))
                 status = 422
     elif request.method == "POST":
         status = 422

@@ -166,6 +166,7 @@ def test_whole_cycle_over_http(
     assert r.status_code == 422
     page = text_of(r)
     assert "A proposal needs a verb: urges / considers / invites." in page
+    assert 'id="verb-error"' in page  # shown next to the verb field
     assert "GRETA considers that the authorities should train judges." in page
     assert 'value="15, 26"' in page and "A footnote kept." in page
     assert re.search(r'value="proposal"[^>]*checked|checked[^>]*value="proposal"', page)
