@@ -249,7 +249,10 @@ def test_whole_cycle_over_http(
 
     # the panel deals with both comments
     with app.app_context():
-        comment_ids = [c.id for c in db.session.exec(select(ReportComment))]
+        comment_ids = [
+            c.id
+            for c in db.session.exec(select(ReportComment).order_by(ReportComment.id))  # type: ignore[arg-type]
+        ]
     client.post(
         url(data, f"/comments/{comment_ids[0]}/dealt-with"),
         data={"note": "Date corrected in paragraph 1."},
