@@ -159,7 +159,9 @@ def _scalar(node: ScalarNode) -> Any:
     None, date or datetime). Raises ValueError for a tag this language does not use."""
     tag, text = _tag(node), node.value
     if tag == _TAG + "str":
-        return text
+        # ruamel's round-trip scanner marks the folds of a folded (">") scalar with BEL
+        # characters so that it can write them back; a fold reads as the space after it.
+        return text.replace("\a", "")
     if tag == _TAG + "null":
         return None
     if tag == _TAG + "bool":
@@ -757,6 +759,7 @@ def assemble(
                         dim = dimensions.dimensions.get(group.get("dimension") or "")
                         if dim is not None:
                             group["columns"] = [c.model_dump() for c in dim.categories]
+                            group["label"] = group.get("label") or dim.label
     return QuestionnaireDef.model_validate(data)
 
 

@@ -325,3 +325,23 @@ def test_recursive_alias_is_a_problem(tmp_path: Path) -> None:
     path.write_text("id: q\nparts: &p [*p]\n")
     found = messages([path])
     assert any("an alias refers to its own anchor" in m for m in found)
+
+
+def test_folded_scalars_read_as_plain_text(tmp_path):
+    """ruamel's round-trip scanner marks folds with BEL characters: none may survive."""
+    from monitor.questionnaires.loader import read_yaml
+
+    path = tmp_path / "folded.yaml"
+    path.write_text("a: >-\n  one two\n  three four\n\n  para\nb: plain\n  folded\n")
+    doc = read_yaml(str(path))
+    assert doc.data == {"a": "one two three four\npara", "b": "plain folded"}
+
+
+def test_dimension_columns_take_the_dimension_label():
+    from monitor.questionnaires.loader import load_round_file
+
+    loaded = load_round_file("questionnaires/greta-round3/round.yaml")
+    q = loaded.questionnaire_for("party", "AM")
+    groups = [g for i in q.items() if i.kind == "statistics_table" for g in i.column_groups]
+    assert all(g.label for g in groups)
+    assert "\a" not in q.model_dump_json()
