@@ -1,6 +1,98 @@
+"""``monitor report``: render a country report to PDF from the command line."""
+
+import re
+from pathlib import Path
+
 import click
+from flask.cli import with_appcontext
+from flask_babel import gettext as _
+
+from monitor.config import LANGUAGES
+from monitor.extensions import db
+from monitor.reports.pdf import render_report_pdf
+from monitor.reports.services import report_for_evaluation
+from monitor.rounds.services import evaluation_for, get_round
+
+_ISO_ALPHA2 = re.compile(r"^[A-Za-z]{2}$")
 
 
 @click.group("report")
 def report() -> None:
     """Render country reports."""
+
+
+@report.command("render")
+@click.option(
+    "--party",
+    "party_code",
+    required=True,
+    help="The Party's ISO 3166-1 alpha-2 code, e.g. AM.",
+)
+@click.option("--round", "round_number", type=int, required=True, help="Round number, e.g. 3.")
+@click.option(
+    "--instrument",
+    "instrument_code",
+    default=None,
+    help="Instrument code, when several instruments have a round with that number.",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(LANGUAGES),
+    default="en",
+    show_default=True,
+    help="Language of headings, labels and dates (the report text stays as written).",
+)
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    required=True,
+    help="PDF file to write.",
+)
+@with_appcontext
+def render(
+    party_code: str,
+    round_number: int,
+    instrument_code: str | None,
+    lang: str,
+    output: Path,
+) -> None:
+    """Render the country report of a Party in a round to a PDF file.
+
+    Exits with a usage error when the code is not two letters, and with an error when the
+    round, the Party's evaluation in it, or its report does not exist.
+    """
+    if not _ISO_ALPHA2.match(party_code):
+        raise click.BadParameter(
+            _("expected an ISO 3166-1 alpha-2 code such as AM"), param_hint="--party"
+        )
+    code = party_code.upper()
+    session = db.session
+    rnd = get_round(session, round_number, instrument_code)
+    if rnd is None:
+        raise click.ClickException(
+            _("There is no evaluation round %(number)s.", number=round_number)
+        )
+    try:
+        evaluation = evaluation_for(session, rnd, code)
+    except LookupError:
+        raise click.ClickException(
+            _(
+                "Party %(code)s is not evaluated in round %(number)s.",
+                code=code,
+                number=round_number,
+            )
+        ) from None
+    report_row = report_for_evaluation(session, evaluation.id)  # type: ignore[arg-type]
+    if report_row is None:
+        raise click.ClickException(
+            _(
+                "The evaluation of %(code)s in round %(number)s has no report yet.",
+                code=code,
+                number=round_number,
+            )
+        )
+    pdf = render_report_pdf(session, report_row, lang)
+    output.write_bytes(pdf)
+    click.echo(
+        _("Wrote %(path)s (%(size)s bytes, %(lang)s).", path=output, size=len(pdf), lang=lang)
+    )
