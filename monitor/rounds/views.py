@@ -88,8 +88,8 @@ def compare(evaluation_id: int) -> str:
     """The Party's reply and each NGO submission, section by section, side by side.
 
     Only submitted replies are shown (drafts belong to their authors). NGO answers are
-    placed beside the Party's item when the item ids match; the answers of NGO sections
-    that share the section's id or one of its articles follow the Party's items.
+    given in a column beside the Party's: its answers to items with the same ids, and to
+    NGO sections that share the section's id or one of its articles.
     """
     if not current_user.is_panel:
         abort(404)
@@ -116,33 +116,29 @@ def compare(evaluation_id: int) -> str:
     sec = find_section(party_def, section_id) if section_id else None
     if sec is None:
         abort(404)
-    # NGO items answering this section: same item id, or an NGO section with the same id
+    # One column per reply: the Party's answers to this section, then each NGO's answers
+    # to the items with the same id or in NGO sections sharing the section's id or articles.
+    party_values = by_reply.get(party_reply.id, {}) if party_reply else {}
+    party_column = [
+        (
+            item,
+            display_answer(item, party_values.get(item.id), locale)
+            if not is_blank(party_values.get(item.id))
+            else None,
+        )
+        for item in answerable(sec.items)
+    ]
+    party_ids = {item.id for item in answerable(sec.items)}
     columns = []
     for r in ngo_replies:
-        extra = []
+        values = by_reply.get(r.id, {})
+        picked = []
         for ngo_sec in ngo_defs[r.id].sections():
-            if ngo_sec.id != sec.id and not set(ngo_sec.articles) & set(sec.articles):
-                continue
-            extra += [
-                (i, display_answer(i, by_reply.get(r.id, {}).get(i.id), locale))
-                for i in answerable(ngo_sec.items)
-                if not is_blank(by_reply.get(r.id, {}).get(i.id))
-            ]
-        columns.append({"reply": r, "org": orgs[r.id], "items": extra})
-    rows = []
-    for item in answerable(sec.items):
-        pv = by_reply.get(party_reply.id, {}).get(item.id) if party_reply else None
-        ngo_vals = []
-        for r in ngo_replies:
-            v = by_reply.get(r.id, {}).get(item.id)
-            ngo_vals.append(display_answer(item, v, locale) if not is_blank(v) else None)
-        rows.append(
-            {
-                "item": item,
-                "party": display_answer(item, pv, locale) if not is_blank(pv) else None,
-                "ngo": ngo_vals,
-            }
-        )
+            related = ngo_sec.id == sec.id or set(ngo_sec.articles) & set(sec.articles)
+            for i in answerable(ngo_sec.items):
+                if (related or i.id in party_ids) and not is_blank(values.get(i.id)):
+                    picked.append((i, display_answer(i, values.get(i.id), locale)))
+        columns.append({"reply": r, "org": orgs[r.id], "items": picked})
     return render_template(
         "rounds/compare.html",
         ev=ev,
@@ -150,6 +146,6 @@ def compare(evaluation_id: int) -> str:
         sections=sections,
         section=sec,
         party_reply=party_reply,
+        party_column=party_column,
         ngo_columns=columns,
-        rows=rows,
     )
