@@ -242,3 +242,60 @@ def test_login_next_local_path_is_honoured(client, world):
         },
     )
     assert resp.headers["Location"] == "/evaluations"
+
+
+def test_answers_are_shown_escaped_to_the_panel(client, world, app):
+    """known-failures B25: a respondent's markup never runs for the reviewer."""
+    from tests.submissions.test_services import COMPLETE
+
+    evil = "<script>alert(1)</script><img src=x onerror=alert(1)> <b>bold</b>"
+    with app.app_context():
+        ev = db.session.get(type(world.am), world.am.id)
+        reply = services.get_or_create_reply(db.session, ev, Audience.PARTY)
+        services.save_answers(
+            db.session, reply, world.users["contact_am"], dict(COMPLETE, info_law=evil), "en"
+        )
+        services.submit_reply(db.session, reply, world.users["contact_am"])
+        db.session.commit()
+        rid = reply.id
+    login(client, world.users["panel"])
+    for url in (f"/replies/{rid}/view", f"/evaluations/{world.am.id}/compare"):
+        html = client.get(url).get_data(as_text=True)
+        assert "<script>alert(1)</script>" not in html and "<img src=x" not in html
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+        assert "&lt;b&gt;bold&lt;/b&gt;" in html
+
+
+def test_panel_pages_use_a_bounded_number_of_queries(client, world, app):
+    """known-failures B10: queries do not grow with the number of answers or Parties."""
+    from sqlalchemy import event
+
+    from tests.submissions.test_services import COMPLETE
+
+    with app.app_context():
+        for key, ev_id in (("contact_am", world.am.id), ("contact_ua", world.ua.id)):
+            ev = db.session.get(type(world.am), ev_id)
+            reply = services.get_or_create_reply(db.session, ev, Audience.PARTY)
+            services.save_answers(db.session, reply, world.users[key], COMPLETE, "en")
+            services.submit_reply(db.session, reply, world.users[key])
+        db.session.commit()
+        engine = db.engine
+    login(client, world.users["panel"])
+    counts = []
+
+    def count(*_args, **_kw):
+        counts[-1] += 1
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        for url in (
+            "/evaluations",
+            "/dashboard",
+            f"/evaluations/{world.am.id}/compare",
+            f"/evaluations/{world.am.id}/compare?section=statistics",
+        ):
+            counts.append(0)
+            assert client.get(url).status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert max(counts) <= 15, counts
