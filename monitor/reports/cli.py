@@ -2,10 +2,12 @@
 
 import re
 from pathlib import Path
+from typing import cast
 
 import click
 from flask.cli import with_appcontext
 from flask_babel import gettext as _
+from sqlmodel import Session
 
 from monitor.config import LANGUAGES
 from monitor.extensions import db
@@ -66,7 +68,7 @@ def render(
             _("expected an ISO 3166-1 alpha-2 code such as AM"), param_hint="--party"
         )
     code = party_code.upper()
-    session = db.session
+    session = cast(Session, db.session)
     rnd = get_round(session, round_number, instrument_code)
     if rnd is None:
         raise click.ClickException(

@@ -311,9 +311,13 @@ def load_report_view(session: Session, report: Report) -> ReportView:
             views.append(_paragraph_view(number, para))
         chapters.append(ChapterView(number=position, title=chapter.title, paragraphs=tuple(views)))
     by_id = {p.id: p for c in chapters for p in c.paragraphs}
-    proposal_views = tuple(by_id[p.id] for _n, p in services.proposals(session, report))
+    proposal_views = tuple(
+        by_id[p.id]  # type: ignore[index]
+        for _n, p in services.proposals(session, report)
+    )
 
-    general, on_paragraphs = [], []
+    general: list[CommentView] = []
+    on_paragraphs: list[CommentView] = []
     for comment in services.comments(session, report):
         view = CommentView(
             paragraph_number=numbers.get(comment.paragraph_id)  # type: ignore[arg-type]
