@@ -1,22 +1,16 @@
 """Forms of the country report pages (Flask-WTF: every POST carries a CSRF token)."""
 
 import re
-from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from monitor.core.forms import Choice
 from monitor.reports.models import ParagraphKind
 
-try:  # WTForms >= 3.3 deprecates (value, label) tuples
-    from wtforms import SelectChoice as _Choice
-except ImportError:  # pragma: no cover - older WTForms
-
-    def _Choice(value: Any, label: Any = None) -> Any:  # type: ignore[no-redef]  # noqa: N802
-        return (value, label if label is not None else value)
-
+_Choice = Choice
 
 _ARTICLES = re.compile(r"^\s*\d+\s*(,\s*\d+\s*)*,?\s*$")
 

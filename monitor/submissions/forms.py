@@ -14,6 +14,7 @@ from flask_wtf import FlaskForm
 from wtforms import Field, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from monitor.core.forms import Choice
 from monitor.core.i18n import canonical_number, display_number, parse_number
 from monitor.questionnaires.schema import (
     DateItem,
@@ -49,11 +50,12 @@ def cell_field_name(item_id: str, r: int, c: int) -> str:
     return f"{item_id}__{r}__{c}"
 
 
-def yes_no_choices(item: YesNoItem) -> list[tuple[str, str]]:
-    choices = [("yes", _("Yes")), ("no", _("No"))]
+def yes_no_labels(item: YesNoItem) -> dict[str, str]:
+    """Answer code -> translated label for a yes / no / partly item."""
+    labels = {"yes": _("Yes"), "no": _("No")}
     if item.partly:
-        choices.append(("partly", _("Partly")))
-    return choices
+        labels["partly"] = _("Partly")
+    return labels
 
 
 def build_form_class(section: Section) -> type[FlaskForm]:
@@ -69,22 +71,30 @@ def build_form_class(section: Section) -> type[FlaskForm]:
             attrs[iid] = TextAreaField(label)
         elif isinstance(item, SingleChoiceItem):
             attrs[iid] = LenientRadioField(
-                label, choices=[(o.code, _(o.label)) for o in item.options], validate_choice=False
+                label,
+                choices=[Choice(o.code, _(o.label)) for o in item.options],
+                validate_choice=False,
             )
         elif isinstance(item, YesNoItem):
             attrs[iid] = LenientRadioField(
-                label, choices=yes_no_choices(item), validate_choice=False
+                label,
+                choices=[Choice(k, v) for k, v in yes_no_labels(item).items()],
+                validate_choice=False,
             )
         elif isinstance(item, MultipleChoiceItem):
             attrs[iid] = MultiCheckboxField(
-                label, choices=[(o.code, _(o.label)) for o in item.options], validate_choice=False
+                label,
+                choices=[Choice(o.code, _(o.label)) for o in item.options],
+                validate_choice=False,
             )
         elif isinstance(item, NumberItem | YearItem | DateItem):
             attrs[iid] = StringField(label)
         elif isinstance(item, MoneyItem):
             attrs[iid + "__amount"] = StringField(label)
             attrs[iid + "__currency"] = SelectField(
-                _("Currency"), choices=[(c, c) for c in item.currencies], validate_choice=False
+                _("Currency"),
+                choices=[Choice(c, c) for c in item.currencies],
+                validate_choice=False,
             )
         elif isinstance(item, StatisticsTableItem):
             rows = table_rows(item)
@@ -178,7 +188,7 @@ def display_answer(item: ItemBase, value: Any, locale: str) -> Any:
         labels = {o.code: _(o.label) for o in item.options}
         return labels.get(value, value)
     if isinstance(item, YesNoItem):
-        return dict(yes_no_choices(item)).get(value, value)
+        return yes_no_labels(item).get(value, value)
     if isinstance(item, MultipleChoiceItem):
         labels = {o.code: _(o.label) for o in item.options}
         return [labels.get(v, v) for v in value] if isinstance(value, list) else value
