@@ -83,15 +83,15 @@ def _accounts(session: Session, setup: dict[str, Any], notes: list[str]) -> None
     org_def = setup["organisation"]
     org = session.exec(select(Organisation).where(Organisation.name == org_def["name"])).first()
     if org is None:
-        party = session.exec(select(Party).where(Party.code == org_def["party"])).one()
-        org = Organisation(name=org_def["name"], party_id=party.id)
+        org_party = session.exec(select(Party).where(Party.code == org_def["party"])).one()
+        org = Organisation(name=org_def["name"], party_id=org_party.id)
         session.add(org)
         session.flush()
         notes.append(f"created organisation {org.name}")
     for acc in setup["accounts"]:
         if session.exec(select(User).where(User.email == acc["email"])).first() is not None:
             continue
-        party = None
+        party: Party | None = None
         if acc.get("party"):
             party = session.exec(select(Party).where(Party.code == acc["party"])).one()
         create_user(

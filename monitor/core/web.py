@@ -30,11 +30,11 @@ def select_locale() -> str:
         return str(current_app.config.get("BABEL_DEFAULT_LOCALE", "en"))
     languages = current_app.config["LANGUAGES"]
     requested = request.args.get("lang")
-    if requested in languages:
+    if requested and requested in languages:
         return requested
     chosen = session.get("lang")
     if chosen in languages:
-        return chosen
+        return str(chosen)
     user = getattr(g, "_login_user", None) or _user_or_none()
     if user is not None and getattr(user, "locale", None) in languages:
         return user.locale

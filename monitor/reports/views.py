@@ -238,7 +238,7 @@ def pdf(evaluation_id: int) -> Response:
     evaluation, report, party, rnd = _load_for_view(evaluation_id)
     if report is None:
         abort(404)
-    requested = request.args.get("lang")
+    requested = request.args.get("lang") or ""
     lang = requested if requested in current_app.config["LANGUAGES"] else current_language()
     data = render_report_pdf(db.session, report, lang)
     filename = f"report-{party.code}-round{rnd.number}-{lang}.pdf"

@@ -5,7 +5,7 @@ from typing import Any
 
 from flask import Blueprint, abort, render_template, request
 from flask_login import current_user, login_required
-from sqlmodel import select
+from sqlmodel import col, select
 
 from monitor.accounts.models import Organisation, Party
 from monitor.core.web import current_language
@@ -28,10 +28,10 @@ def evaluation_rows(evaluations: list[Evaluation]) -> list[dict[str, Any]]:
     ids = [e.id for e in evaluations]
     parties = {p.id: p for p in db.session.exec(select(Party)).all()}
     rounds = {r.id: r for r in db.session.exec(select(EvaluationRound)).all()}
-    replies = db.session.exec(select(Reply).where(Reply.evaluation_id.in_(ids))).all()  # type: ignore[union-attr]
-    reports = {
+    replies = db.session.exec(select(Reply).where(col(Reply.evaluation_id).in_(ids))).all()
+    reports: dict[int | None, Report] = {
         r.evaluation_id: r
-        for r in db.session.exec(select(Report).where(Report.evaluation_id.in_(ids))).all()  # type: ignore[attr-defined]
+        for r in db.session.exec(select(Report).where(col(Report.evaluation_id).in_(ids))).all()
     }
     rows = []
     for e in evaluations:
@@ -100,17 +100,21 @@ def compare(evaluation_id: int) -> str:
     ).all()
     party_reply = next((r for r in submitted if r.audience == Audience.PARTY), None)
     ngo_replies = [r for r in submitted if r.audience == Audience.NGO]
-    orgs = {r.id: db.session.get(Organisation, r.organisation_id) for r in ngo_replies}
+    orgs: dict[int | None, Organisation | None] = {
+        r.id: db.session.get(Organisation, r.organisation_id) for r in ngo_replies
+    }
     reply_ids = [r.id for r in submitted]
-    all_answers = db.session.exec(select(Answer).where(Answer.reply_id.in_(reply_ids))).all()  # type: ignore[union-attr]
-    by_reply: dict[int, dict[str, Any]] = {}
+    all_answers = db.session.exec(select(Answer).where(col(Answer.reply_id).in_(reply_ids))).all()
+    by_reply: dict[int | None, dict[str, Any]] = {}
     for a in all_answers:
         by_reply.setdefault(a.reply_id, {})[a.item_id] = a.value
     locale = current_language()
     party_def = definition_of(db.session, ev.questionnaire_version_id)
     if party_reply is not None:
         party_def = definition_of(db.session, party_reply.questionnaire_version_id)
-    ngo_defs = {r.id: definition_of(db.session, r.questionnaire_version_id) for r in ngo_replies}
+    ngo_defs: dict[int | None, Any] = {
+        r.id: definition_of(db.session, r.questionnaire_version_id) for r in ngo_replies
+    }
     sections = party_def.sections()
     section_id = request.args.get("section") or (sections[0].id if sections else None)
     sec = find_section(party_def, section_id) if section_id else None

@@ -1,6 +1,8 @@
 """Access to stored questionnaire versions as pydantic definitions."""
 
+from collections.abc import Sequence
 from functools import lru_cache
+from typing import Any
 
 from sqlmodel import Session
 
@@ -24,7 +26,7 @@ def definition_of(session: Session, version_id: int) -> QuestionnaireDef:
     return _parse(version.content_hash, version_id, json.dumps(version.definition))
 
 
-def answerable(items: list[ItemBase]) -> list[ItemBase]:
+def answerable(items: Sequence[ItemBase]) -> list[Any]:
     """Items that take an answer (information texts do not)."""
     return [i for i in items if getattr(i, "kind", None) != "info"]
 

@@ -113,8 +113,8 @@ def check_item(item: ItemBase, value: Any) -> list[tuple[str, str | None, str]]:
         if value not in codes:
             out.append((_("Choose one of the options."), None, "error"))
     elif isinstance(item, MultipleChoiceItem):
-        codes = {o.code for o in item.options}
-        if not isinstance(value, list) or any(v not in codes for v in value):
+        allowed = {o.code for o in item.options}
+        if not isinstance(value, list) or any(v not in allowed for v in value):
             out.append((_("Choose among the options given."), None, "error"))
     elif isinstance(item, NumberItem):
         out.extend(_check_number(item, value))
@@ -221,7 +221,7 @@ def check_table(
                 else:
                     filled = [values.get(f"{row}|{k}") for k, _l in parts]
                     if parts and all(v is not None for v in filled):
-                        s = sum(v for v in filled if v is not None)
+                        s = sum((v for v in filled if v is not None), Decimal(0))
                         if s != total:
                             out.append(
                                 (
