@@ -26,7 +26,18 @@ class Reply(SQLModel, table=True):
     for refusing stale edits.
     """
 
-    __table_args__ = (sa.UniqueConstraint("evaluation_id", "audience", "organisation_id"),)
+    __table_args__ = (
+        sa.UniqueConstraint("evaluation_id", "audience", "organisation_id"),
+        # NULL organisation ids are distinct in a unique constraint: the Party's one reply
+        # per evaluation needs its own partial index.
+        sa.Index(
+            "uq_reply_party_per_evaluation",
+            "evaluation_id",
+            unique=True,
+            sqlite_where=sa.text("audience = 'party'"),
+            postgresql_where=sa.text("audience = 'party'"),
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     evaluation_id: int = Field(foreign_key="evaluation.id", index=True)

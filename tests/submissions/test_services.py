@@ -123,3 +123,32 @@ def test_ngo_submission_needs_organisation_and_is_confidential_by_default(app, w
     reply = services.get_or_create_reply(s, world.am, Audience.NGO, world.ngo_org)
     assert reply.confidential is True
     assert reply.questionnaire_version_id != world.am.questionnaire_version_id
+
+
+def test_one_party_reply_per_evaluation_enforced_by_the_database(app, world):
+    import sqlalchemy.exc
+
+    from monitor.submissions.models import Reply
+
+    s = db.session
+    services.get_or_create_reply(s, world.am, Audience.PARTY)
+    s.commit()
+    s.add(
+        Reply(
+            evaluation_id=world.am.id,
+            audience=Audience.PARTY,
+            questionnaire_version_id=world.am.questionnaire_version_id,
+        )
+    )
+    with pytest.raises(sqlalchemy.exc.IntegrityError):
+        s.flush()
+    s.rollback()
+    # NGO submissions of two organisations on the same evaluation are fine
+    from monitor.accounts.models import Organisation
+
+    other = Organisation(name="Second NGO")
+    s.add(other)
+    s.flush()
+    services.get_or_create_reply(s, world.am, Audience.NGO, world.ngo_org)
+    services.get_or_create_reply(s, world.am, Audience.NGO, other)
+    s.flush()

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 1796030030
+Revision ID: 1796030450
 Revises: 
-Create Date: 2026-11-30 09:13:50.068265
+Create Date: 2026-11-30 09:20:50.210608
 
 """
 from typing import Sequence, Union
@@ -13,7 +13,7 @@ import sqlmodel  # noqa: F401  (autogenerate writes sqlmodel types)
 
 
 # revision identifiers, used by Alembic.
-revision: str = '1796030030'
+revision: str = '1796030450'
 down_revision: Union[str, Sequence[str], None] = None
 branch_labels: Union[str, Sequence[str], None] = ('default',)
 depends_on: Union[str, Sequence[str], None] = None
@@ -36,7 +36,9 @@ def upgrade() -> None:
     sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
     sa.PrimaryKeyConstraint('id')
     )
-    op.create_index(op.f('ix_party_code'), 'party', ['code'], unique=True)
+    with op.batch_alter_table('party', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_party_code'), ['code'], unique=True)
+
     op.create_table('evaluation_round',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('instrument_id', sa.Integer(), nullable=False),
@@ -68,7 +70,9 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('round_id', 'audience', 'party_code', 'content_hash')
     )
-    op.create_index(op.f('ix_questionnaire_version_round_id'), 'questionnaire_version', ['round_id'], unique=False)
+    with op.batch_alter_table('questionnaire_version', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_questionnaire_version_round_id'), ['round_id'], unique=False)
+
     op.create_table('user',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('email', sqlmodel.sql.sqltypes.AutoString(length=320), nullable=False),
@@ -83,8 +87,10 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['party_id'], ['party.id'], ),
     sa.PrimaryKeyConstraint('id')
     )
-    op.create_index(op.f('ix_user_email'), 'user', ['email'], unique=True)
-    op.create_index(op.f('ix_user_party_id'), 'user', ['party_id'], unique=False)
+    with op.batch_alter_table('user', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_user_email'), ['email'], unique=True)
+        batch_op.create_index(batch_op.f('ix_user_party_id'), ['party_id'], unique=False)
+
     op.create_table('audit_event',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
@@ -97,10 +103,12 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['actor_id'], ['user.id'], ),
     sa.PrimaryKeyConstraint('id')
     )
-    op.create_index(op.f('ix_audit_event_action'), 'audit_event', ['action'], unique=False)
-    op.create_index(op.f('ix_audit_event_actor_id'), 'audit_event', ['actor_id'], unique=False)
-    op.create_index(op.f('ix_audit_event_at'), 'audit_event', ['at'], unique=False)
-    op.create_index(op.f('ix_audit_event_evaluation_id'), 'audit_event', ['evaluation_id'], unique=False)
+    with op.batch_alter_table('audit_event', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_audit_event_action'), ['action'], unique=False)
+        batch_op.create_index(batch_op.f('ix_audit_event_actor_id'), ['actor_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_audit_event_at'), ['at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_audit_event_evaluation_id'), ['evaluation_id'], unique=False)
+
     op.create_table('evaluation',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('round_id', sa.Integer(), nullable=False),
@@ -116,8 +124,10 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('round_id', 'party_id')
     )
-    op.create_index(op.f('ix_evaluation_party_id'), 'evaluation', ['party_id'], unique=False)
-    op.create_index(op.f('ix_evaluation_round_id'), 'evaluation', ['round_id'], unique=False)
+    with op.batch_alter_table('evaluation', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_evaluation_party_id'), ['party_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_evaluation_round_id'), ['round_id'], unique=False)
+
     op.create_table('reply',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('evaluation_id', sa.Integer(), nullable=False),
@@ -137,7 +147,10 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('evaluation_id', 'audience', 'organisation_id')
     )
-    op.create_index(op.f('ix_reply_evaluation_id'), 'reply', ['evaluation_id'], unique=False)
+    with op.batch_alter_table('reply', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_reply_evaluation_id'), ['evaluation_id'], unique=False)
+        batch_op.create_index('uq_reply_party_per_evaluation', ['evaluation_id'], unique=True, sqlite_where=sa.text("audience = 'party'"), postgresql_where=sa.text("audience = 'party'"))
+
     op.create_table('report',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('evaluation_id', sa.Integer(), nullable=False),
@@ -165,7 +178,9 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('reply_id', 'item_id')
     )
-    op.create_index(op.f('ix_answer_reply_id'), 'answer', ['reply_id'], unique=False)
+    with op.batch_alter_table('answer', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_answer_reply_id'), ['reply_id'], unique=False)
+
     op.create_table('report_chapter',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('report_id', sa.Integer(), nullable=False),
@@ -174,7 +189,9 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['report_id'], ['report.id'], ),
     sa.PrimaryKeyConstraint('id')
     )
-    op.create_index(op.f('ix_report_chapter_report_id'), 'report_chapter', ['report_id'], unique=False)
+    with op.batch_alter_table('report_chapter', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_report_chapter_report_id'), ['report_id'], unique=False)
+
     op.create_table('report_paragraph',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('report_id', sa.Integer(), nullable=False),
@@ -192,8 +209,10 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['updated_by_id'], ['user.id'], ),
     sa.PrimaryKeyConstraint('id')
     )
-    op.create_index(op.f('ix_report_paragraph_chapter_id'), 'report_paragraph', ['chapter_id'], unique=False)
-    op.create_index(op.f('ix_report_paragraph_report_id'), 'report_paragraph', ['report_id'], unique=False)
+    with op.batch_alter_table('report_paragraph', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_report_paragraph_chapter_id'), ['chapter_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_report_paragraph_report_id'), ['report_id'], unique=False)
+
     op.create_table('report_comment',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('report_id', sa.Integer(), nullable=False),
@@ -211,41 +230,64 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['report_id'], ['report.id'], ),
     sa.PrimaryKeyConstraint('id')
     )
-    op.create_index(op.f('ix_report_comment_report_id'), 'report_comment', ['report_id'], unique=False)
+    with op.batch_alter_table('report_comment', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_report_comment_report_id'), ['report_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     """Downgrade schema."""
     # ### commands auto generated by Alembic - please adjust! ###
-    op.drop_index(op.f('ix_report_comment_report_id'), table_name='report_comment')
+    with op.batch_alter_table('report_comment', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_report_comment_report_id'))
+
     op.drop_table('report_comment')
-    op.drop_index(op.f('ix_report_paragraph_report_id'), table_name='report_paragraph')
-    op.drop_index(op.f('ix_report_paragraph_chapter_id'), table_name='report_paragraph')
+    with op.batch_alter_table('report_paragraph', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_report_paragraph_report_id'))
+        batch_op.drop_index(batch_op.f('ix_report_paragraph_chapter_id'))
+
     op.drop_table('report_paragraph')
-    op.drop_index(op.f('ix_report_chapter_report_id'), table_name='report_chapter')
+    with op.batch_alter_table('report_chapter', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_report_chapter_report_id'))
+
     op.drop_table('report_chapter')
-    op.drop_index(op.f('ix_answer_reply_id'), table_name='answer')
+    with op.batch_alter_table('answer', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_answer_reply_id'))
+
     op.drop_table('answer')
     op.drop_table('report')
-    op.drop_index(op.f('ix_reply_evaluation_id'), table_name='reply')
+    with op.batch_alter_table('reply', schema=None) as batch_op:
+        batch_op.drop_index('uq_reply_party_per_evaluation', sqlite_where=sa.text("audience = 'party'"), postgresql_where=sa.text("audience = 'party'"))
+        batch_op.drop_index(batch_op.f('ix_reply_evaluation_id'))
+
     op.drop_table('reply')
-    op.drop_index(op.f('ix_evaluation_round_id'), table_name='evaluation')
-    op.drop_index(op.f('ix_evaluation_party_id'), table_name='evaluation')
+    with op.batch_alter_table('evaluation', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_evaluation_round_id'))
+        batch_op.drop_index(batch_op.f('ix_evaluation_party_id'))
+
     op.drop_table('evaluation')
-    op.drop_index(op.f('ix_audit_event_evaluation_id'), table_name='audit_event')
-    op.drop_index(op.f('ix_audit_event_at'), table_name='audit_event')
-    op.drop_index(op.f('ix_audit_event_actor_id'), table_name='audit_event')
-    op.drop_index(op.f('ix_audit_event_action'), table_name='audit_event')
+    with op.batch_alter_table('audit_event', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_audit_event_evaluation_id'))
+        batch_op.drop_index(batch_op.f('ix_audit_event_at'))
+        batch_op.drop_index(batch_op.f('ix_audit_event_actor_id'))
+        batch_op.drop_index(batch_op.f('ix_audit_event_action'))
+
     op.drop_table('audit_event')
-    op.drop_index(op.f('ix_user_party_id'), table_name='user')
-    op.drop_index(op.f('ix_user_email'), table_name='user')
+    with op.batch_alter_table('user', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_user_party_id'))
+        batch_op.drop_index(batch_op.f('ix_user_email'))
+
     op.drop_table('user')
-    op.drop_index(op.f('ix_questionnaire_version_round_id'), table_name='questionnaire_version')
+    with op.batch_alter_table('questionnaire_version', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_questionnaire_version_round_id'))
+
     op.drop_table('questionnaire_version')
     op.drop_table('organisation')
     op.drop_table('evaluation_round')
-    op.drop_index(op.f('ix_party_code'), table_name='party')
+    with op.batch_alter_table('party', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_party_code'))
+
     op.drop_table('party')
     op.drop_table('instrument')
     # ### end Alembic commands ###
