@@ -38,7 +38,10 @@ def _texts(node: Node, seen: set[int]) -> Iterator[tuple[int, str, str]]:
                 and str(getattr(value.tag, "value", value.tag)) == _STR
                 and value.value.strip()
             ):
-                yield value.start_mark.line + 1, key.value, value.value
+                # ruamel marks the folds of a folded (">") scalar with BEL characters; the
+                # loader drops them (a fold reads as the space after it), so must we, or
+                # the msgid differs from the text the pages look up.
+                yield value.start_mark.line + 1, key.value, value.value.replace("\a", "")
             else:
                 yield from _texts(value, seen)
 
