@@ -31,14 +31,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     web.init_app(app)
 
     from monitor.accounts.views import bp as accounts_bp
+    from monitor.public.evaluations import bp as evaluations_bp
     from monitor.public.views import bp as public_bp
     from monitor.reports.views import bp as reports_bp
-    from monitor.rounds.views import bp as rounds_bp
     from monitor.submissions.views import bp as submissions_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(accounts_bp)
-    app.register_blueprint(rounds_bp)
+    app.register_blueprint(evaluations_bp)
     app.register_blueprint(submissions_bp)
     app.register_blueprint(reports_bp)
     return app

@@ -1,5 +1,8 @@
-"""Panel pages: evaluations and their status; one evaluation with the Party's reply and
-NGO submissions side by side."""
+"""Evaluation pages: every evaluation with its status (panel), one evaluation with its
+reply, NGO submissions and report, and the replies side by side.
+
+These pages read rounds, submissions and reports together, so they live in the top layer
+(``public/``), above every domain they read."""
 
 from typing import Any
 
@@ -17,7 +20,7 @@ from monitor.submissions.forms import display_answer
 from monitor.submissions.models import Answer, Reply, ReplyStatus
 from monitor.submissions.validation import is_blank
 
-bp = Blueprint("rounds", __name__, template_folder="templates")
+bp = Blueprint("evaluations", __name__, template_folder="templates")
 
 
 def evaluation_rows(evaluations: list[Evaluation]) -> list[dict[str, Any]]:
@@ -53,14 +56,14 @@ def evaluation_rows(evaluations: list[Evaluation]) -> list[dict[str, Any]]:
 
 @bp.route("/evaluations")
 @login_required
-def evaluations() -> str:
+def index() -> str:
     """Every evaluation with its status (panel and secretariat)."""
     if not current_user.is_panel:
         abort(403)
     evals = list(db.session.exec(select(Evaluation)).all())
     rows = evaluation_rows(evals)
     rows.sort(key=lambda r: (-(r["round"].number if r["round"] else 0), r["party"].name))
-    return render_template("rounds/evaluations.html", rows=rows)
+    return render_template("evaluations/evaluations.html", rows=rows)
 
 
 @bp.route("/evaluations/<int:evaluation_id>")
@@ -79,7 +82,7 @@ def evaluation(evaluation_id: int) -> str:
             )
         ).all():
             ngo_replies.append((r, db.session.get(Organisation, r.organisation_id)))
-    return render_template("rounds/evaluation.html", row=row, ev=ev, ngo_replies=ngo_replies)
+    return render_template("evaluations/evaluation.html", row=row, ev=ev, ngo_replies=ngo_replies)
 
 
 @bp.route("/evaluations/<int:evaluation_id>/compare")
@@ -144,7 +147,7 @@ def compare(evaluation_id: int) -> str:
                     picked.append((i, display_answer(i, values.get(i.id), locale)))
         columns.append({"reply": r, "org": orgs[r.id], "items": picked})
     return render_template(
-        "rounds/compare.html",
+        "evaluations/compare.html",
         ev=ev,
         party=party,
         sections=sections,

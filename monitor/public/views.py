@@ -28,8 +28,8 @@ def dashboard() -> str:
 
     from monitor.accounts.models import Organisation, Party
     from monitor.extensions import db
+    from monitor.public.evaluations import evaluation_rows
     from monitor.rounds.models import Audience, Evaluation
-    from monitor.rounds.views import evaluation_rows
     from monitor.submissions.models import Reply
 
     ctx: dict[str, object] = {}
