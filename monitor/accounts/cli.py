@@ -1,6 +1,7 @@
 """``monitor user ...`` commands."""
 
 import click
+from flask.cli import AppGroup
 from sqlmodel import select
 
 from monitor.accounts.models import Organisation, Party, Role
@@ -8,7 +9,7 @@ from monitor.accounts.services import create_user
 from monitor.extensions import db
 
 
-@click.group("user")
+@click.group("user", cls=AppGroup)
 def user_group() -> None:
     """Manage user accounts."""
 
