@@ -9,7 +9,7 @@ NGO submission submitted, Moldovan reply partly drafted, Ukrainian reply not sta
 Armenian draft report (status drafting).
 """
 
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -134,6 +134,10 @@ def _fill_reply(
         notes.append(f"saved {count} answers ({audience.value}, evaluation {evaluation.id})")
     if data.get("submit_as"):
         submit_reply(session, reply, _user(session, data["submit_as"]))
+        if data.get("submitted_at"):
+            # the demo story's date (before the visit), not the time the demo was loaded
+            reply.submitted_at = datetime.fromisoformat(data["submitted_at"]).replace(tzinfo=UTC)
+            session.add(reply)
         notes.append(f"submitted the {audience.value} reply of evaluation {evaluation.id}")
     return reply
 

@@ -190,6 +190,7 @@ NGO_Q: dict[str, Any] = {
             "sections": [
                 {
                     "id": "ngo_information",
+                    "mirrors": ["information"],
                     "title": "Information to victims",
                     "articles": [12],
                     "items": [

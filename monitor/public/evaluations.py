@@ -92,7 +92,7 @@ def compare(evaluation_id: int) -> str:
 
     Only submitted replies are shown (drafts belong to their authors). NGO answers are
     given in a column beside the Party's: its answers to items with the same ids, and to
-    NGO sections that share the section's id or one of its articles.
+    the NGO sections that name this section in ``mirrors`` (or share its id).
     """
     if not current_user.is_panel:
         abort(404)
@@ -124,7 +124,7 @@ def compare(evaluation_id: int) -> str:
     if sec is None:
         abort(404)
     # One column per reply: the Party's answers to this section, then each NGO's answers
-    # to the items with the same id or in NGO sections sharing the section's id or articles.
+    # to items with the same id or in NGO sections that mirror this section.
     party_values = by_reply.get(party_reply.id, {}) if party_reply else {}
     party_column = [
         (
@@ -141,7 +141,7 @@ def compare(evaluation_id: int) -> str:
         values = by_reply.get(r.id, {})
         picked = []
         for ngo_sec in ngo_defs[r.id].sections():
-            related = ngo_sec.id == sec.id or set(ngo_sec.articles) & set(sec.articles)
+            related = ngo_sec.id == sec.id or sec.id in ngo_sec.mirrors
             for i in answerable(ngo_sec.items):
                 if (related or i.id in party_ids) and not is_blank(values.get(i.id)):
                     picked.append((i, display_answer(i, values.get(i.id), locale)))

@@ -388,7 +388,8 @@ def _message(doc: Document, error: Any, loc: Loc) -> tuple[Loc, str, bool]:
         extra = f"; did you mean '{hint[0]}'?" if hint else ""
         return loc, f"{where}: unknown field '{name}'{extra}", True
     if kind == "invalid_key":
-        return loc, f"{where}: a key must be text, not {_describe(loc[-1], None)}", True
+        key = _describe(loc[-1], None) if loc else "an empty key"
+        return loc, f"{where}: a key must be text, not {key}", True
     if kind == "string_type":
         said = _describe(value, source)
         if source is not None:
@@ -935,6 +936,20 @@ class _Loader:
                     "to hold these sections",
                 )
             questionnaires[audience] = q
+        if "party" in questionnaires and "ngo" in questionnaires:
+            # an NGO section's ``mirrors`` name sections of the Party questionnaire
+            party_sections = {sec.id for sec in questionnaires["party"].sections()}
+            ngo_doc = self.doc(_relative(path, rnd.questionnaires.ngo or ""))
+            for pi, part in enumerate(questionnaires["ngo"].parts):
+                for si, sec in enumerate(part.sections):
+                    for mi, mirrored in enumerate(sec.mirrors):
+                        if mirrored not in party_sections:
+                            mloc = ("parts", pi, "sections", si, "mirrors", mi)
+                            ngo_doc.problem(
+                                mloc,
+                                f"{_dotted(mloc)}: the Party questionnaire has no section "
+                                f"'{mirrored}'",
+                            )
         if instrument is not None:
             # Part II sections on their own (articles), also when no questionnaire loaded.
             for src in part2.values():

@@ -215,6 +215,9 @@ class Section(Strict):
     intro: StrictStr | None = None
     articles: list[StrictInt] = Field(default_factory=list)
     items: list[Item] = Field(min_length=1)
+    #: In an NGO questionnaire: ids of the Party questionnaire's sections this section
+    #: gives parallel input on (the panel reads them side by side).
+    mirrors: list[Id] = Field(default_factory=list)
 
 
 class Part(Strict):

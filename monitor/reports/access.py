@@ -8,7 +8,9 @@ The rules follow "Who may see what" in ``shared/domain.md`` and procedure steps 
 - NGO users, other Parties' users and the public see a report only once it is
   published (before that, a signed-in user without access gets 404, never a hint that
   the draft exists);
-- only the Party's contact person comments on the draft, while it is with the Party;
+- only the Party's contact person comments on the draft, while it is with the Party; the
+  Party's comments become public with the published report (in this first version the
+  one comment cycle stands for the Party's comments that GRETA publishes);
 - only the panel and the secretariat edit the text and move the report through its cycle.
 
 Every function takes ``user`` as Flask-Login's current user (possibly anonymous: no
@@ -80,14 +82,22 @@ def can_comment(user: Any, report: Report | None, evaluation: Evaluation) -> boo
 
 
 def can_see_comment(
-    user: Any, comment: ReportComment, evaluation: Evaluation, party_user_ids: set[int]
+    user: Any,
+    comment: ReportComment,
+    report: Report,
+    evaluation: Evaluation,
+    party_user_ids: set[int],
 ) -> bool:
     """The panel sees every comment; the Party's users see the comments made by their
-    Party (``party_user_ids``: ids of that Party's users). Comments on the draft are
-    confidential: NGOs and the public never see them."""
+    Party (``party_user_ids``: ids of that Party's users). Before publication the
+    comments are confidential; the published report carries the Party's comments for
+    everyone, as the PDF does (procedure step 12: the report is published together with
+    the Party's comments). The panel's notes on them stay internal."""
     if is_panel(user):
         return True
-    return is_own_party(user, evaluation) and comment.author_id in party_user_ids
+    if comment.author_id not in party_user_ids:
+        return False
+    return report.status == ReportStatus.PUBLISHED or is_own_party(user, evaluation)
 
 
 def can_see_panel_notes(user: Any) -> bool:

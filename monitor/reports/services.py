@@ -339,17 +339,28 @@ def comments(session: Session, report: Report) -> list[ReportComment]:
     )
 
 
-def adopt(session: Session, report: Report, actor: User) -> None:
+def adopt(session: Session, report: Report, actor: User, today: date | None = None) -> None:
     """Adopt the final report (procedure step 10): the text is frozen.
 
-    Raises ReportError unless the draft was sent to the Party and every comment has been
-    dealt with.
+    Raises ReportError unless the draft was sent to the Party, the Party has commented or
+    its time for comments (``comments_due``, a UTC date) has passed, and every comment has
+    been dealt with (procedure steps 8-9: the Party has its comment period).
     """
     if report.status != ReportStatus.SENT_TO_PARTY:
         raise ReportError(
             _l("Only a draft that was sent to the Party for comments can be adopted.")
         )
-    open_ = [c for c in comments(session, report) if c.dealt_with_at is None]
+    all_comments = comments(session, report)
+    today = today or utcnow().date()
+    if not all_comments and report.comments_due is not None and today <= report.comments_due:
+        raise ReportError(
+            _l(
+                "The Party has until %(date)s to comment on the draft; the report can be "
+                "adopted once it has commented or that date has passed.",
+                date=report.comments_due.isoformat(),
+            )
+        )
+    open_ = [c for c in all_comments if c.dealt_with_at is None]
     if open_:
         raise ReportError(
             lazy_ngettext(

@@ -184,7 +184,7 @@ def _render_view(
     visible = [
         c
         for c in all_comments
-        if access.can_see_comment(current_user, c, evaluation, party_user_ids)
+        if access.can_see_comment(current_user, c, report, evaluation, party_user_ids)
     ]
     by_paragraph: dict[int | None, list[ReportComment]] = {}
     for c in visible:

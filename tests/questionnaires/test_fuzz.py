@@ -133,3 +133,13 @@ def test_random_text(text: str) -> None:
 def test_unmutated_fixture_loads() -> None:
     check(GOOD_TEXT)
     assert isinstance(load_questionnaire_file(GOOD / "party.yaml"), QuestionnaireDef)
+
+
+def test_explicit_empty_key_is_a_located_problem(tmp_path):
+    """Found by hypothesis: a document of only ``?`` (an explicit null key)."""
+    from monitor.questionnaires.loader import validate_paths
+
+    path = tmp_path / "q.yaml"
+    path.write_text("?")
+    problems = validate_paths([str(path)])
+    assert problems and all(p.line >= 1 for p in problems)

@@ -345,3 +345,21 @@ def test_dimension_columns_take_the_dimension_label():
     groups = [g for i in q.items() if i.kind == "statistics_table" for g in i.column_groups]
     assert all(g.label for g in groups)
     assert "\a" not in q.model_dump_json()
+
+
+def test_ngo_mirrors_must_name_party_sections(tmp_path):
+    import shutil
+
+    from monitor.questionnaires.loader import validate_paths
+
+    root = tmp_path / "q"
+    shutil.copytree("questionnaires", root)
+    ngo = root / "greta-round3" / "ngo.yaml"
+    text = ngo.read_text().replace("mirrors: [stat_victims]", "mirrors: [stat_victim]")
+    ngo.write_text(text)
+    problems = validate_paths([str(root / "greta-round3" / "round.yaml")])
+    assert len(problems) == 1
+    p = problems[0]
+    line = text.splitlines().index("        mirrors: [stat_victim]") + 1
+    assert (p.path.endswith("ngo.yaml"), p.line) == (True, line)
+    assert "no section 'stat_victim'" in p.message

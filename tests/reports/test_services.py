@@ -236,3 +236,24 @@ def test_services_never_commit(app: Flask, data: Data) -> None:
         _report(db.session, data)
         db.session.rollback()
         assert db.session.exec(select(Report)).first() is None
+
+
+def test_adoption_waits_for_the_partys_comments_or_the_deadline(app):
+    """Procedure steps 8-10: without comments, adoption only after the comment period."""
+    from datetime import date
+
+    from monitor.reports import services as rs
+    from tests.factories import make_world
+
+    with app.app_context():
+        w = make_world(db.session)
+        panel = w.users["panel"]
+        report = rs.create_report(db.session, w.am, panel, "Report on Armenia")
+        chapter = rs.add_chapter(db.session, report, panel, "Introduction")
+        rs.add_paragraph(db.session, report, chapter, panel, "GRETA visited Armenia.")
+        rs.send_to_party(db.session, report, panel, today=date(2024, 3, 1))
+        assert report.comments_due == date(2024, 5, 1)
+        with pytest.raises(rs.ReportError, match="2024-05-01"):
+            rs.adopt(db.session, report, panel, today=date(2024, 5, 1))
+        rs.adopt(db.session, report, panel, today=date(2024, 5, 2))
+        assert report.status == "adopted"

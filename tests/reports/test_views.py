@@ -302,7 +302,8 @@ def test_whole_cycle_over_http(
     r = client.post(url(data, "/publish"), follow_redirects=True)
     assert "The report has been published." in text_of(r)
 
-    # after publication everyone reads it, but the draft comments stay confidential
+    # after publication everyone reads it with the Party's comments, as in the PDF;
+    # how the panel dealt with them stays internal
     for who in ("ngo", "contact_ua", None):
         if who:
             login(client, who)
@@ -312,7 +313,8 @@ def test_whole_cycle_over_http(
         assert r.status_code == 200, who
         page = text_of(r)
         assert "Inserted, then edited." in page
-        assert "The evaluation started in 2021." not in page
+        assert "The evaluation started in 2021." in page
+        assert "Date corrected in paragraph 1." not in page
         assert "History" not in page
         assert client.get(url(data, ".pdf?lang=fr")).status_code == 200
     listing = text_of(client.get("/published"))
