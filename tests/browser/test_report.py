@@ -125,8 +125,11 @@ def test_report_cycle(page: Page, new_context: CreateContextCallback, artifacts:
     expect(public).to_have_url(re.compile(r"/evaluations/\d+/report$"))
     expect(public.locator(".paragraph").filter(has_text=NARRATIVE)).to_be_visible()
     expect(public.locator(".paragraph.proposal").filter(has_text=PROPOSAL)).to_be_visible()
-    # The Party's comments and the panel's tools stay with the signed-in roles.
-    expect(public.locator(".comment")).to_have_count(0)
+    # The report is published with the Party's comments; how the panel dealt with them
+    # and the panel's tools stay internal.
+    expect(public.locator(".comment")).to_have_count(1)
+    expect(public.locator(".comment")).to_contain_text(COMMENT)
+    expect(public.get_by_text("Updated with the 2024 law.")).to_have_count(0)
     expect(public.locator(".cycle")).to_have_count(0)
     assert_accessible(public)
     shot(public, artifacts, "published-report")
