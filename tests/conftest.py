@@ -86,6 +86,9 @@ def reset_schema(app: Flask) -> None:
                     text(
                         "SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity"
                         " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                        # only our own role's connections: autovacuum workers belong to
+                        # the superuser and may not be terminated by the test role
+                        " AND usename = current_user"
                     )
                 )
                 conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
