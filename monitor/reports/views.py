@@ -343,6 +343,18 @@ def _place_error(form: ParagraphForm, message: str) -> str | None:
     return message
 
 
+def _paragraph_fields(form: Any) -> dict[str, Any]:
+    """The paragraph form's values as keyword arguments of ``services.add_paragraph`` and
+    ``services.update_paragraph``: text, kind, verb, articles (list of int), footnotes."""
+    return {
+        "text": form.text.data or "",
+        "kind": ParagraphKind(form.kind.data),
+        "verb": form.verb.data or None,
+        "articles": parse_articles(form.articles.data),
+        "footnotes": parse_footnotes(form.footnotes.data),
+    }
+
+
 @bp.route("/evaluations/<int:evaluation_id>/report/paragraphs/new", methods=["GET", "POST"])
 def new_paragraph(evaluation_id: int) -> str | Response | tuple[str, int]:
     """Add a paragraph at the end of a chapter, or right after another paragraph
@@ -373,11 +385,7 @@ def new_paragraph(evaluation_id: int) -> str | Response | tuple[str, int]:
                 report,
                 chapter,
                 current_user,
-                form.text.data or "",
-                kind=ParagraphKind(form.kind.data),
-                verb=form.verb.data or None,
-                articles=parse_articles(form.articles.data),
-                footnotes=parse_footnotes(form.footnotes.data),
+                **_paragraph_fields(form),
                 after=after,
             )
             db.session.commit()
@@ -450,11 +458,7 @@ def edit_paragraph(evaluation_id: int, paragraph_id: int) -> str | Response | tu
                     report,
                     para,
                     current_user,
-                    form.text.data or "",
-                    kind=ParagraphKind(form.kind.data),
-                    verb=form.verb.data or None,
-                    articles=parse_articles(form.articles.data),
-                    footnotes=parse_footnotes(form.footnotes.data),
+                    **_paragraph_fields(form),
                 )
                 db.session.commit()
                 flash(_("The paragraph has been changed."), "success")
