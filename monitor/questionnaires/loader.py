@@ -35,13 +35,16 @@ from ruamel.yaml.constructor import SafeConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from monitor.questionnaires import schema
+from monitor.questionnaires import conditions, schema
 from monitor.questionnaires.schema import (
     ITEM_KINDS,
     DimensionsDef,
+    GroupItem,
+    InfoItem,
     InstrumentDef,
     ItemBase,
     MultipleChoiceItem,
+    NamedPeriod,
     NumberItem,
     QuestionnaireDef,
     RoundDef,
@@ -457,16 +460,44 @@ def _questionnaire_sources(doc: Document, q: QuestionnaireDef) -> list[_SectionS
     ]
 
 
+@dataclass
+class _Placed:
+    """An item with the file and location it was written at; ``group`` is the id of the
+    repeatable group holding it (None at section level)."""
+
+    doc: Document
+    loc: Loc
+    item: ItemBase
+    group: str | None
+
+
 def _check_sections(
     sources: list[_SectionSource],
     instrument: InstrumentDef | None,
     dimensions: DimensionsDef | None,
     dimensions_known: bool,
+    periods: dict[str, NamedPeriod] | None = None,
 ) -> None:
-    """Checks over sections that may come from several files (Part II)."""
+    """Checks over sections that may come from several files (Part II). ``periods`` are
+    the questionnaire's named periods (None: not known here, e.g. a Part II file alone)."""
     articles = {a.number for a in instrument.articles} if instrument else None
     seen_items: dict[str, str] = {}
     seen_sections: dict[str, str] = {}
+    placed: list[_Placed] = []
+
+    def item_seen(doc: Document, iloc: Loc, item: ItemBase) -> None:
+        first = seen_items.get(item.id)
+        if first:
+            doc.problem(
+                (*iloc, "id"),
+                f"{_dotted((*iloc, 'id'))}: duplicate item id '{item.id}' (also at {first})",
+            )
+        else:
+            line, col = doc.position((*iloc, "id"))
+            seen_items[item.id] = f"{doc.path}:{line}:{col}"
+        if articles is not None:
+            _check_articles(doc, (*iloc, "articles"), item.articles, articles, instrument)
+
     for src in sources:
         doc = src.doc
         for s, section in enumerate(src.sections):
@@ -485,19 +516,121 @@ def _check_sections(
                 _check_articles(doc, (*sloc, "articles"), section.articles, articles, instrument)
             for i, item in enumerate(section.items):
                 iloc = (*sloc, "items", i)
-                first = seen_items.get(item.id)
-                if first:
-                    doc.problem(
-                        (*iloc, "id"),
-                        f"{_dotted((*iloc, 'id'))}: duplicate item id '{item.id}' "
-                        f"(also at {first})",
+                item_seen(doc, iloc, item)
+                placed.append(_Placed(doc, iloc, item, None))
+                _check_item(doc, iloc, item, dimensions, dimensions_known, periods)
+                if isinstance(item, GroupItem):
+                    for m, member in enumerate(item.items):
+                        mloc = (*iloc, "items", m)
+                        item_seen(doc, mloc, member)
+                        placed.append(_Placed(doc, mloc, member, item.id))
+                        _check_item(doc, mloc, member, dimensions, dimensions_known, periods)
+    _check_conditions(placed)
+
+
+def _condition_problem(p: _Placed, message: str, column: int | None = None) -> None:
+    where = f" (at character {column})" if column else ""
+    p.doc.problem((*p.loc, "show_if"), f"{_dotted((*p.loc, 'show_if'))}: {message}{where}")
+
+
+def _check_conditions(placed: list[_Placed]) -> None:
+    """``show_if`` conditions: syntax, references to existing items that take an answer
+    (a group member only from inside its group), option codes and numbers that fit the
+    item compared, and no cycles (see :mod:`monitor.questionnaires.conditions`)."""
+    by_id = {p.item.id: p for p in reversed(placed)}
+    graph: dict[str, list[str]] = {}
+    for p in placed:
+        if p.item.show_if is None:
+            continue
+        try:
+            tree = conditions.parse(p.item.show_if)
+        except conditions.ConditionSyntaxError as exc:
+            _condition_problem(p, exc.message, exc.column)
+            continue
+        edges: list[str] = []
+        for ref in conditions.references(tree):
+            target = by_id.get(ref.name)
+            if target is None:
+                near = difflib.get_close_matches(ref.name, list(by_id), n=1)
+                hint = f"; did you mean '{near[0]}'?" if near else ""
+                _condition_problem(p, f"no item '{ref.name}'{hint}", ref.column)
+                continue
+            if target.group is not None and target.group != p.group:
+                _condition_problem(
+                    p,
+                    f"'{ref.name}' is in the repeatable group '{target.group}'; only items "
+                    "of that group can name it",
+                    ref.column,
+                )
+                continue
+            if isinstance(target.item, InfoItem | GroupItem):
+                what = "information text" if isinstance(target.item, InfoItem) else "a group"
+                _condition_problem(
+                    p, f"'{ref.name}' is {what} and has no answer to compare", ref.column
+                )
+                continue
+            if ref.name == p.item.id:
+                _condition_problem(p, "the item's condition names the item itself", ref.column)
+                continue
+            edges.append(ref.name)
+        graph[p.item.id] = edges
+        for cmp in conditions.comparisons(tree):
+            _check_comparison(p, cmp, by_id)
+    # cycles: a -> b means a's condition reads b (whose visibility depends on its own)
+    state: dict[str, int] = {}
+    reported: set[frozenset[str]] = set()
+
+    def visit(node: str, trail: list[str]) -> None:
+        state[node] = 1
+        trail.append(node)
+        for nxt in graph.get(node, []):
+            if state.get(nxt) == 1:
+                cycle = trail[trail.index(nxt) :]
+                key = frozenset(cycle)
+                if key not in reported:
+                    reported.add(key)
+                    path = " -> ".join([*cycle, nxt])
+                    _condition_problem(by_id[cycle[0]], f"conditions form a cycle: {path}")
+            elif state.get(nxt) is None:
+                visit(nxt, trail)
+        trail.pop()
+        state[node] = 2
+
+    for node in graph:
+        if node not in state:
+            visit(node, [])
+
+
+def _check_comparison(p: _Placed, cmp: conditions.Compare, by_id: dict[str, "_Placed"]) -> None:
+    """Literals compared with a choice item must be its option codes; ordering needs a
+    number or year item."""
+    for ref_side, lit_side in ((cmp.left, cmp.right), (cmp.right, cmp.left)):
+        if not isinstance(ref_side, conditions.Ref) or not isinstance(lit_side, conditions.Literal):
+            continue
+        target = by_id.get(ref_side.name)
+        if target is None:
+            continue
+        item = target.item
+        values = lit_side.value if isinstance(lit_side.value, tuple) else (lit_side.value,)
+        codes: list[str] | None = None
+        if isinstance(item, SingleChoiceItem | MultipleChoiceItem):
+            codes = [o.code for o in item.options]
+        elif isinstance(item, schema.YesNoItem):
+            codes = ["yes", "no", "partly"] if item.partly else ["yes", "no"]
+        if codes is not None:
+            for v in values:
+                if not isinstance(v, str) or v not in codes:
+                    _condition_problem(
+                        p,
+                        f"{v!s} is not an answer of '{item.id}'; its codes: {', '.join(codes)}",
+                        lit_side.column,
                     )
-                else:
-                    line, col = doc.position((*iloc, "id"))
-                    seen_items[item.id] = f"{doc.path}:{line}:{col}"
-                if articles is not None:
-                    _check_articles(doc, (*iloc, "articles"), item.articles, articles, instrument)
-                _check_item(doc, iloc, item, dimensions, dimensions_known)
+        if cmp.op in ("<", "<=", ">", ">=") and not isinstance(item, NumberItem | YearItem):
+            _condition_problem(
+                p,
+                f"'{cmp.op}' compares numbers, but '{item.id}' is a {item.kind} item",  # type: ignore[attr-defined]
+                ref_side.column,
+            )
 
 
 def _check_articles(
@@ -527,14 +660,55 @@ def _check_item(
     item: ItemBase,
     dimensions: DimensionsDef | None,
     dimensions_known: bool,
+    periods: dict[str, NamedPeriod] | None = None,
 ) -> None:
     if isinstance(item, SingleChoiceItem | MultipleChoiceItem):
         _duplicates(doc, (*loc, "options"), [o.code for o in item.options], "option code")
+        for o, option in enumerate(item.options):
+            if option.exclusive and isinstance(item, SingleChoiceItem):
+                oloc = (*loc, "options", o, "exclusive")
+                doc.problem(
+                    oloc,
+                    f"{_dotted(oloc)}: 'exclusive' is for multiple choice; a single choice "
+                    "is always exclusive",
+                )
+    if isinstance(item, MultipleChoiceItem):
+        low, high = item.min_choices, item.max_choices
+        if low is not None and high is not None and low > high:
+            doc.problem(
+                (*loc, "max_choices"), f"{_dotted((*loc, 'max_choices'))}: below min_choices"
+            )
+        if high is not None and high > len(item.options):
+            doc.problem(
+                (*loc, "max_choices"),
+                f"{_dotted((*loc, 'max_choices'))}: more than the {len(item.options)} options",
+            )
     if isinstance(item, NumberItem | YearItem) and item.min is not None and item.max is not None:
         if item.min > item.max:
             doc.problem((*loc, "max"), f"{_dotted((*loc, 'max'))}: max is below min")
+    if isinstance(item, NumberItem):
+        if item.integer and item.decimals:
+            doc.problem(
+                (*loc, "decimals"),
+                f"{_dotted((*loc, 'decimals'))}: decimals needs 'integer: false'",
+            )
+    if isinstance(item, GroupItem) and item.min_entries > item.max_entries:
+        doc.problem((*loc, "max_entries"), f"{_dotted((*loc, 'max_entries'))}: below min_entries")
+    if isinstance(item, schema.FileItem):
+        _duplicates(doc, (*loc, "accept"), list(item.accept), "file type")
+    if item.retired and item.required:
+        doc.problem(
+            (*loc, "required"),
+            f"{_dotted((*loc, 'required'))}: a retired item is no longer asked and cannot "
+            "be required",
+        )
+    if item.id in item.renamed_from:
+        doc.problem(
+            (*loc, "renamed_from"),
+            f"{_dotted((*loc, 'renamed_from'))}: an item cannot be renamed from its own id",
+        )
     if isinstance(item, StatisticsTableItem):
-        _check_table(doc, loc, item, dimensions, dimensions_known)
+        _check_table(doc, loc, item, dimensions, dimensions_known, periods)
 
 
 def _check_table(
@@ -543,10 +717,28 @@ def _check_table(
     table: StatisticsTableItem,
     dimensions: DimensionsDef | None,
     dimensions_known: bool,
+    periods: dict[str, NamedPeriod] | None = None,
 ) -> None:
     """Rows, column groups and rules of a statistics table (see StatisticsTableItem)."""
     if (table.period is None) == (table.rows is None):
         doc.problem(loc, f"{_dotted(loc)}: give either 'period' or 'rows'")
+    row_codes: list[str] = [r.code for r in table.rows or []]
+    if table.period is not None:
+        ploc = (*loc, "period")
+        if (table.period.years is None) == (table.period.name is None):
+            doc.problem(ploc, f"{_dotted(ploc)}: give either 'years' or 'name'")
+        elif table.period.years is not None:
+            _duplicates(doc, (*ploc, "years"), [str(y) for y in table.period.years], "year")
+            row_codes = [str(y) for y in table.period.years]
+        elif periods is not None and table.period.name not in periods:
+            known = ", ".join(sorted(periods)) or "none"
+            doc.problem(
+                (*ploc, "name"),
+                f"{_dotted((*ploc, 'name'))}: no period '{table.period.name}' under "
+                f"'periods' of the questionnaire; known: {known}",
+            )
+        elif periods is not None and table.period.name is not None:
+            row_codes = [str(y) for y in periods[table.period.name].years]
     if table.rows is not None:
         _duplicates(doc, (*loc, "rows"), [r.code for r in table.rows], "row code")
     group_dims: set[str] = set()
@@ -602,6 +794,17 @@ def _check_table(
                     f"{_dotted((*rloc, 'group'))}: no column group for dimension "
                     f"'{rule.group}' in this table; groups: {known}",
                 )
+        elif rule.rule == "row_not_above":
+            for name in ("row", "other"):
+                code = getattr(rule, name)
+                if code is None:
+                    doc.problem(rloc, f"{_dotted((*rloc, name))}: missing required field '{name}'")
+                elif row_codes and code not in row_codes:
+                    doc.problem(
+                        (*rloc, name),
+                        f"{_dotted((*rloc, name))}: no row '{code}' in this table; "
+                        f"rows: {', '.join(row_codes)}",
+                    )
         else:
             for name in ("column", "other"):
                 code = getattr(rule, name)
@@ -630,11 +833,11 @@ def _check_questionnaire(
             f"parts[{p}].country_specific: only one part can be country-specific",
         )
     own = _questionnaire_sources(doc, q)
-    _check_sections(own, instrument, dimensions, dimensions_known)
+    _check_sections(own, instrument, dimensions, dimensions_known, q.periods)
     # ids must be unique across the whole questionnaire including each Party's Part II;
     # problems found again on the questionnaire itself are deduplicated by the loader.
     for src in part2:
-        _check_sections([*own, src], instrument, dimensions, dimensions_known)
+        _check_sections([*own, src], instrument, dimensions, dimensions_known, q.periods)
 
 
 def _raw_duplicate_ids(doc: Document) -> None:
@@ -752,6 +955,14 @@ def assemble(
     for part in data["parts"]:
         if part["country_specific"]:
             part["sections"] = part["sections"] + [s.model_dump() for s in part2]
+    for part in data["parts"]:
+        for section in part["sections"]:
+            for item in section["items"]:
+                period = item.get("period")
+                if period and period.get("name") and not period.get("years"):
+                    named = q.periods.get(period["name"])
+                    if named is not None:
+                        period["years"] = list(named.years)
     if dimensions is not None:
         for part in data["parts"]:
             for section in part["sections"]:

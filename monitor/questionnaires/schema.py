@@ -15,6 +15,7 @@ from pydantic import (
     Discriminator,
     Field,
     StrictBool,
+    StrictFloat,
     StrictInt,
     StrictStr,
     Tag,
@@ -70,13 +71,34 @@ class DimensionsDef(Strict):
 # --- items --------------------------------------------------------------------------------
 
 
+class ChoiceOption(Option):
+    """An option of a choice item. ``specify`` asks for free text when chosen ("Other,
+    please specify"); ``exclusive`` (multiple choice only) may not be combined with any
+    other option ("None of the above")."""
+
+    specify: StrictBool = False
+    exclusive: StrictBool = False
+
+
 class ItemBase(Strict):
+    """What every item has. ``id`` is the stable key answers are stored under.
+
+    ``show_if`` is a condition on other items' answers (see
+    :mod:`monitor.questionnaires.conditions`); a hidden item is neither validated nor
+    exported nor printed. ``renamed_from`` lists earlier ids of this item, so that answers
+    given under them follow it into a new version. ``retired`` keeps an item that has
+    answers in the definition while no longer asking it (it is never shown).
+    """
+
     id: Id
     label: StrictStr
     guidance: StrictStr | None = None
     required: StrictBool = False
     articles: list[StrictInt] = Field(default_factory=list)
     themes: list[Id] = Field(default_factory=list)
+    show_if: StrictStr | None = None
+    renamed_from: list[Id] = Field(default_factory=list)
+    retired: StrictBool = False
 
 
 class InfoItem(ItemBase):
@@ -86,23 +108,33 @@ class InfoItem(ItemBase):
 
 
 class TextItem(ItemBase):
+    """Short text on one line; at most ``max_length`` characters."""
+
     kind: Literal["text"]
     max_length: StrictInt | None = Field(default=500, gt=0)
 
 
 class LongTextItem(ItemBase):
+    """Free text; ``max_chars`` counts characters after line breaks are normalised to one
+    character each (``\r\n`` counts 1)."""
+
     kind: Literal["long_text"]
     max_chars: StrictInt | None = Field(default=None, gt=0)
 
 
 class SingleChoiceItem(ItemBase):
     kind: Literal["single_choice"]
-    options: list[Option] = Field(min_length=1)
+    options: list[ChoiceOption] = Field(min_length=1)
 
 
 class MultipleChoiceItem(ItemBase):
+    """Tick all that apply; an ``exclusive`` option stands alone, and ``min_choices`` /
+    ``max_choices`` bound the number of ticks when the item is answered."""
+
     kind: Literal["multiple_choice"]
-    options: list[Option] = Field(min_length=1)
+    options: list[ChoiceOption] = Field(min_length=1)
+    min_choices: StrictInt | None = Field(default=None, ge=1)
+    max_choices: StrictInt | None = Field(default=None, ge=1)
 
 
 class YesNoItem(ItemBase):
@@ -113,11 +145,15 @@ class YesNoItem(ItemBase):
 
 
 class NumberItem(ItemBase):
+    """A number: whole unless ``integer: false``, then with at most ``decimals`` decimal
+    places (any when unset). Stored as an exact decimal string; ``min``/``max`` inclusive."""
+
     kind: Literal["number"]
     unit: StrictStr | None = None
     integer: StrictBool = True
-    min: StrictInt | None = 0
-    max: StrictInt | None = None
+    decimals: StrictInt | None = Field(default=None, ge=0, le=10)
+    min: StrictInt | StrictFloat | None = 0
+    max: StrictInt | StrictFloat | None = None
 
 
 class MoneyItem(ItemBase):
@@ -139,6 +175,19 @@ class YearItem(ItemBase):
     max: StrictInt = 2100
 
 
+FileType = Literal["pdf", "docx", "odt", "xlsx", "ods", "csv", "png", "jpeg"]
+FILE_TYPES: tuple[FileType, ...] = ("pdf", "docx", "odt", "xlsx", "ods", "csv", "png", "jpeg")
+
+
+class FileItem(ItemBase):
+    """File attachments (laws, plans, studies): at most ``max_files`` files of the
+    ``accept``-ed types; the size limit per file comes from the configuration."""
+
+    kind: Literal["file"]
+    accept: list[FileType] = Field(default_factory=lambda: list(FILE_TYPES), min_length=1)
+    max_files: StrictInt = Field(default=5, ge=1, le=50)
+
+
 class ColumnGroup(Strict):
     """Columns of a statistics table: the categories of a shared ``dimension``, or an
     explicit list of ``columns`` (measures such as investigations, prosecutions)."""
@@ -149,23 +198,41 @@ class ColumnGroup(Strict):
 
 
 class TableRule(Strict):
-    """A consistency rule, declared per table (never assumed).
+    """A consistency rule, declared per table (never assumed: a victim may be counted under
+    several forms of exploitation, so those parts may exceed the total).
 
     - ``parts_not_above_total``: each cell of ``group`` (a dimension id) <= the row total.
     - ``parts_sum_to_total``: the cells of ``group`` add up to the row total.
     - ``column_not_above``: column ``column`` <= column ``other`` in each row.
+    - ``row_not_above``: row ``row`` <= row ``other`` in each column (convictions may not
+      exceed prosecutions).
 
-    ``level`` ``error`` blocks submission; ``warning`` is shown only.
+    ``level`` ``error`` blocks submission; ``warning`` is shown, and the respondent may
+    submit with an explanation. Cells that are empty or not available are skipped.
     """
 
-    rule: Literal["parts_not_above_total", "parts_sum_to_total", "column_not_above"]
+    rule: Literal[
+        "parts_not_above_total", "parts_sum_to_total", "column_not_above", "row_not_above"
+    ]
     group: Id | None = None
     column: Code | None = None
+    row: Code | None = None
     other: Code | None = None
     level: Literal["error", "warning"] = "error"
 
 
 class Period(Strict):
+    """The years a table's rows cover: ``years``, or the ``name`` of a period the
+    questionnaire declares under ``periods`` (the loader fills in its years)."""
+
+    years: list[StrictInt] | None = Field(default=None, min_length=1)
+    name: Id | None = None
+
+
+class NamedPeriod(Strict):
+    """A reporting period shared by tables, e.g. ``reference: {label: 2019-2023, years: [...]}``."""
+
+    label: StrictStr
     years: list[StrictInt] = Field(min_length=1)
 
 
@@ -184,6 +251,39 @@ class StatisticsTableItem(ItemBase):
     column_groups: list[ColumnGroup] = Field(min_length=1)
     rules: list[TableRule] = Field(default_factory=list)
     unit: StrictStr | None = None
+    #: cells may be marked "not available" (with a reason) or "estimate"
+    not_available: StrictBool = True
+    estimates: StrictBool = True
+
+
+#: Items a repeatable group may hold (no groups or tables inside a group).
+GroupMember = Annotated[
+    InfoItem
+    | TextItem
+    | LongTextItem
+    | SingleChoiceItem
+    | MultipleChoiceItem
+    | YesNoItem
+    | NumberItem
+    | MoneyItem
+    | DateItem
+    | YearItem
+    | FileItem,
+    Field(discriminator="kind"),
+]
+
+
+class GroupItem(ItemBase):
+    """A repeatable group of items, answered once per entry (e.g. one entry per
+    co-ordinating body), between ``min_entries`` and ``max_entries`` entries. Member ids
+    are unique in the whole questionnaire; a member's ``show_if`` may name its siblings
+    (evaluated per entry) or items outside the group."""
+
+    kind: Literal["group"]
+    items: list[GroupMember] = Field(min_length=1)
+    entry_label: StrictStr | None = None
+    min_entries: StrictInt = Field(default=0, ge=0)
+    max_entries: StrictInt = Field(default=20, ge=1, le=200)
 
 
 Item = Annotated[
@@ -197,13 +297,15 @@ Item = Annotated[
     | MoneyItem
     | DateItem
     | YearItem
+    | FileItem
+    | GroupItem
     | StatisticsTableItem,
     Field(discriminator="kind"),
 ]
 
 ITEM_KINDS = (
     "info text long_text single_choice multiple_choice yes_no number money date year "
-    "statistics_table"
+    "file group statistics_table"
 ).split()
 
 
@@ -238,6 +340,8 @@ class QuestionnaireDef(Strict):
     #: an edition label such as "1.10" (text: write it in quotes in YAML)
     version: StrictStr | None = None
     intro: StrictStr | None = None
+    #: named reporting periods that statistics tables refer to by ``period: {name: ...}``
+    periods: dict[Id, NamedPeriod] = Field(default_factory=dict)
     parts: list[Part] = Field(min_length=1)
 
     def sections(self) -> list[Section]:

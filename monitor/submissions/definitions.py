@@ -43,7 +43,7 @@ def table_rows(item: StatisticsTableItem) -> list[tuple[str, str]]:
     or the explicit rows."""
     if item.rows:
         return [(r.code, r.label) for r in item.rows]
-    years = item.period.years if item.period else []
+    years = (item.period.years or []) if item.period else []
     return [(str(y), str(y)) for y in years]
 
 

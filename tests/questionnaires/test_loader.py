@@ -102,7 +102,7 @@ def test_several_problems_reported_at_once() -> None:
         'reads the date 2025-03-31; write it in quotes: "2025-03-31"',
         f"{where(path, 'slider')}: parts[0].sections[0].items[0].kind: unknown item kind "
         "'slider'; expected one of info, text, long_text, single_choice, multiple_choice, "
-        "yes_no, number, money, date, year, statistics_table",
+        "yes_no, number, money, date, year, file, group, statistics_table",
         f"{path}:16:17: parts[0].sections[0].items[1].id: duplicate item id 'a' "
         f"(also at {path}:13:17)",
         f"{where(path, '[]')}: parts[0].sections[0].items[2].options: needs at least 1 option",
