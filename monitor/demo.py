@@ -46,19 +46,31 @@ def stored_form(value: Any) -> Any:
     """Convert a demo answer as written in YAML to the stored form of
     :class:`monitor.submissions.models.Answer`: numbers and dates become strings, money
     amounts strings, and a table ``{"columns": [...], "rows": {row: [cells]}}`` becomes
-    ``{"row|column": "n"}`` (``null`` cells, i.e. not available, are left out)."""
+    ``{"row|column": "n"}``: ``null`` cells are left out, ``"n/a"`` cells are "not
+    available" with the table's ``not_available_reason``, ``"~12"`` is an estimate, and
+    the table's ``explanation`` (of figures a warning flags) is kept."""
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, int | float):
         return str(value)
     if isinstance(value, date):
         return value.isoformat()
-    if isinstance(value, dict) and set(value) == {"columns", "rows"}:
-        cells: dict[str, str] = {}
+    if isinstance(value, dict) and {"columns", "rows"} <= set(value):
+        cells: dict[str, Any] = {}
+        reason = value.get("not_available_reason")
         for row, row_cells in value["rows"].items():
             for column, cell in zip(value["columns"], row_cells, strict=True):
-                if cell is not None:
-                    cells[f"{row}|{column}"] = str(cell)
+                key = f"{row}|{column}"
+                if cell is None:
+                    continue
+                if cell == "n/a":
+                    cells[key] = {"state": "not_available", "reason": reason}
+                elif isinstance(cell, str) and cell.startswith("~"):
+                    cells[key] = {"state": "estimate", "value": cell[1:]}
+                else:
+                    cells[key] = str(cell)
+        if value.get("explanation"):
+            cells["explanation"] = value["explanation"]
         return cells
     if isinstance(value, dict):
         return {k: stored_form(v) for k, v in value.items()}

@@ -335,7 +335,10 @@ _ALL_FIELDS = sorted(
 )
 
 _PATTERN_HINTS = {
-    r"^[a-z][a-z0-9_]*$": "an id uses lower-case letters, digits and _ and starts with a letter",
+    r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$": (
+        "an id uses lower-case letters, digits and single _ (not __, not at the end) and "
+        "starts with a letter"
+    ),
     r"^[A-Z]{2}$": "a Party is named by its two-letter ISO 3166-1 code in capitals",
     r"^[A-Z]{3}$": "a currency is a three-letter ISO 4217 code in capitals",
     r"^[A-Za-z0-9][A-Za-z0-9_\-/.]*$": "a code uses letters, digits, _ - / and .",
@@ -672,6 +675,10 @@ def _check_item(
                     f"{_dotted(oloc)}: 'exclusive' is for multiple choice; a single choice "
                     "is always exclusive",
                 )
+        specify = [o for o, option in enumerate(item.options) if option.specify]
+        for o in specify[1:]:
+            oloc = (*loc, "options", o, "specify")
+            doc.problem(oloc, f"{_dotted(oloc)}: only one option of an item can ask to specify")
     if isinstance(item, MultipleChoiceItem):
         low, high = item.min_choices, item.max_choices
         if low is not None and high is not None and low > high:

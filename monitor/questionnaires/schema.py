@@ -21,7 +21,9 @@ from pydantic import (
     Tag,
 )
 
-Id = Annotated[StrictStr, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=80)]
+#: Lower-case letters, digits and single underscores (``__`` separates parts of form
+#: field names, so ids never contain it).
+Id = Annotated[StrictStr, Field(pattern=r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$", max_length=80)]
 Code = Annotated[StrictStr, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_\-/.]*$", max_length=40)]
 
 

@@ -26,9 +26,32 @@ def definition_of(session: Session, version_id: int) -> QuestionnaireDef:
     return _parse(version.content_hash, version_id, json.dumps(version.definition))
 
 
+#: Key of a statistics table's answer that holds the respondent's explanation of the
+#: figures a warning flags (cell keys always contain ``|``, so it cannot collide).
+EXPLANATION = "explanation"
+
+
 def answerable(items: Sequence[ItemBase]) -> list[Any]:
     """Items that take an answer (information texts do not)."""
     return [i for i in items if getattr(i, "kind", None) != "info"]
+
+
+def other_key(key: str) -> str:
+    """The answer key of the "please specify" text of the choice item answered under
+    ``key`` (item ids never contain ``__``)."""
+    return key + "__other"
+
+
+def answer_keys(definition: QuestionnaireDef) -> set[str]:
+    """Every key an answer of this questionnaire may be stored under: the answerable
+    section-level items' ids, and ``<id>__other`` for choice items with a ``specify``
+    option (group members live inside their group's value)."""
+    keys: set[str] = set()
+    for item in answerable(definition.items()):
+        keys.add(item.id)
+        if any(getattr(o, "specify", False) for o in getattr(item, "options", None) or []):
+            keys.add(other_key(item.id))
+    return keys
 
 
 def find_section(definition: QuestionnaireDef, section_id: str) -> Section | None:

@@ -1,23 +1,44 @@
 """WTForms generated from a questionnaire section.
 
-One field per answerable item, named after the item id; a money item has
-``<id>__amount`` and ``<id>__currency``; a statistics table one text field per cell,
-named ``<id>__<row index>__<column index>``. Fields never validate on a draft save:
-everything typed is kept as typed, and numbers are stored canonically only when they
-parse in the user's locale (:func:`monitor.core.i18n.parse_number`).
+Field names, for an item answered under the name ``n`` (the item id at section level,
+``<group id>__<entry index>__<member id>`` inside a repeatable group):
+
+- ``n`` for text, choice, number, date and year items;
+- ``n__other`` for the "please specify" text of a choice item with a ``specify`` option;
+- ``n__amount`` and ``n__currency`` for money;
+- ``n__<row index>__<column index>`` for each cell of a statistics table, plus
+  ``...__reason`` (why a figure is not available) and ``n__explanation`` (the
+  respondent's explanation of figures a warning flags);
+- ``n__count`` (hidden) for the number of entries shown of a repeatable group.
+
+Item ids never contain ``__`` (the loader refuses them), so these names cannot collide.
+Fields never validate on a draft save: everything typed is kept as typed, and numbers
+are stored canonically only when they parse in the user's locale
+(:func:`monitor.core.i18n.parse_number`).
 """
 
+import re
+from collections.abc import Mapping
 from typing import Any
 
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
-from wtforms import Field, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import (
+    Field,
+    HiddenField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from monitor.core.forms import Choice
 from monitor.core.i18n import canonical_number, display_number, parse_number
 from monitor.questionnaires.schema import (
     DateItem,
+    GroupItem,
     ItemBase,
     LongTextItem,
     MoneyItem,
@@ -30,7 +51,13 @@ from monitor.questionnaires.schema import (
     YearItem,
     YesNoItem,
 )
-from monitor.submissions.definitions import answerable, table_columns, table_rows
+from monitor.submissions.definitions import (
+    EXPLANATION,
+    answerable,
+    other_key,
+    table_columns,
+    table_rows,
+)
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -46,8 +73,13 @@ class LenientRadioField(RadioField):
         pass
 
 
-def cell_field_name(item_id: str, r: int, c: int) -> str:
-    return f"{item_id}__{r}__{c}"
+def cell_field_name(name: str, r: int, c: int) -> str:
+    return f"{name}__{r}__{c}"
+
+
+def member_name(group_id: str, entry: int, member_id: str) -> str:
+    """The field name prefix of a group member in one entry (entries count from 0)."""
+    return f"{group_id}__{entry}__{member_id}"
 
 
 def yes_no_labels(item: YesNoItem) -> dict[str, str]:
@@ -58,53 +90,133 @@ def yes_no_labels(item: YesNoItem) -> dict[str, str]:
     return labels
 
 
-def build_form_class(section: Section) -> type[FlaskForm]:
-    """A FlaskForm subclass with a field per answerable item of ``section``. Labels and
-    choices are translated when the class is built, so build it inside the request."""
+# --- statistics table cells ----------------------------------------------------------------
+
+#: What a respondent may type in a cell for "not available", in any UI language.
+NOT_AVAILABLE_MARKS = frozenset({"n/a", "na", "n.a.", "..", "n.d.", "nd", "н/д", "нд", "н.д."})
+_ESTIMATE = re.compile(r"^[~≈]\s*")
+
+
+def parse_cell(text: str | None, locale: str, reason: str | None = None) -> Any:
+    """A typed table cell as stored: None when blank, a canonical number string for a
+    figure, ``{"state": "estimate", "value": <number string>}`` for ``~120``,
+    ``{"state": "not_available", "reason": <text or None>}`` for ``n/a`` (any mark of
+    :data:`NOT_AVAILABLE_MARKS`), or the text as typed when it does not parse (checked at
+    submission; nothing typed is lost)."""
+    if text is None or not text.strip():
+        return None
+    raw = text.strip()
+    if raw.casefold() in NOT_AVAILABLE_MARKS:
+        return {"state": "not_available", "reason": (reason or "").strip() or None}
+    m = _ESTIMATE.match(raw)
+    if m:
+        rest = raw[m.end() :]
+        parsed = parse_number(rest, locale)
+        return {
+            "state": "estimate",
+            "value": canonical_number(parsed) if parsed is not None else rest,
+        }
+    parsed = parse_number(raw, locale)
+    return canonical_number(parsed) if parsed is not None else raw
+
+
+def cell_text(cell: Any, locale: str) -> str:
+    """A stored cell as the respondent would type it in ``locale`` (inverse of
+    :func:`parse_cell`); for display too: ``~1 234`` for an estimate, ``n/a`` (localised)
+    for a figure not available."""
+    if cell is None:
+        return ""
+    if isinstance(cell, dict):
+        if cell.get("state") == "not_available":
+            return _("n/a")
+        if cell.get("state") == "estimate":
+            return "~" + display_number(cell.get("value"), locale)
+        return ""
+    return display_number(str(cell), locale)
+
+
+# --- building the form ---------------------------------------------------------------------
+
+
+def _add_fields(attrs: dict[str, Field], item: ItemBase, name: str) -> None:
+    """The fields answering ``item`` under the name ``name`` (see the module docstring)."""
+    label = _(item.label)
+    if isinstance(item, TextItem):
+        attrs[name] = StringField(label)
+    elif isinstance(item, LongTextItem):
+        attrs[name] = TextAreaField(label)
+    elif isinstance(item, SingleChoiceItem | MultipleChoiceItem):
+        cls = LenientRadioField if isinstance(item, SingleChoiceItem) else MultiCheckboxField
+        attrs[name] = cls(
+            label,
+            choices=[Choice(o.code, _(o.label)) for o in item.options],
+            validate_choice=False,
+        )
+        if any(o.specify for o in item.options):
+            attrs[other_key(name)] = StringField(_("Please specify"))
+    elif isinstance(item, YesNoItem):
+        attrs[name] = LenientRadioField(
+            label,
+            choices=[Choice(k, v) for k, v in yes_no_labels(item).items()],
+            validate_choice=False,
+        )
+    elif isinstance(item, NumberItem | YearItem | DateItem):
+        attrs[name] = StringField(label)
+    elif isinstance(item, MoneyItem):
+        attrs[name + "__amount"] = StringField(label)
+        attrs[name + "__currency"] = SelectField(
+            _("Currency"),
+            choices=[Choice(c, c) for c in item.currencies],
+            validate_choice=False,
+        )
+    elif isinstance(item, StatisticsTableItem):
+        rows = table_rows(item)
+        cols = table_columns(item)
+        for r, (_row, row_label) in enumerate(rows):
+            for c, (_col, col_label, _g) in enumerate(cols):
+                cell = cell_field_name(name, r, c)
+                attrs[cell] = StringField(f"{_(row_label)}, {_(col_label)}")
+                attrs[cell + "__reason"] = StringField(_("Why is this figure not available?"))
+        attrs[name + "__" + EXPLANATION] = TextAreaField(_("Explain the figures flagged"))
+
+
+def build_form_class(section: Section, entries: Mapping[str, int] | None = None) -> type[FlaskForm]:
+    """A FlaskForm subclass with the fields of every answerable item of ``section``.
+    ``entries`` maps a repeatable group's id to the number of entries to show (default 1).
+    Labels and choices are translated when the class is built, so build it inside the
+    request."""
     attrs: dict[str, Field] = {}
     for item in answerable(section.items):
-        iid = item.id
-        label = _(item.label)
-        if isinstance(item, TextItem):
-            attrs[iid] = StringField(label)
-        elif isinstance(item, LongTextItem):
-            attrs[iid] = TextAreaField(label)
-        elif isinstance(item, SingleChoiceItem):
-            attrs[iid] = LenientRadioField(
-                label,
-                choices=[Choice(o.code, _(o.label)) for o in item.options],
-                validate_choice=False,
-            )
-        elif isinstance(item, YesNoItem):
-            attrs[iid] = LenientRadioField(
-                label,
-                choices=[Choice(k, v) for k, v in yes_no_labels(item).items()],
-                validate_choice=False,
-            )
-        elif isinstance(item, MultipleChoiceItem):
-            attrs[iid] = MultiCheckboxField(
-                label,
-                choices=[Choice(o.code, _(o.label)) for o in item.options],
-                validate_choice=False,
-            )
-        elif isinstance(item, NumberItem | YearItem | DateItem):
-            attrs[iid] = StringField(label)
-        elif isinstance(item, MoneyItem):
-            attrs[iid + "__amount"] = StringField(label)
-            attrs[iid + "__currency"] = SelectField(
-                _("Currency"),
-                choices=[Choice(c, c) for c in item.currencies],
-                validate_choice=False,
-            )
-        elif isinstance(item, StatisticsTableItem):
-            rows = table_rows(item)
-            cols = table_columns(item)
-            for r, (_row, row_label) in enumerate(rows):
-                for c, (_col, col_label, _g) in enumerate(cols):
-                    attrs[cell_field_name(iid, r, c)] = StringField(
-                        f"{_(row_label)}, {_(col_label)}"
-                    )
+        if isinstance(item, GroupItem):
+            count = (entries or {}).get(item.id, 1)
+            attrs[item.id + "__count"] = HiddenField()
+            for e in range(count):
+                for member in answerable(item.items):
+                    _add_fields(attrs, member, member_name(item.id, e, member.id))
+        else:
+            _add_fields(attrs, item, item.id)
     return type("SectionForm", (FlaskForm,), attrs)
+
+
+def entry_counts(
+    section: Section, answers: Mapping[str, Any], posted: Mapping[str, Any]
+) -> dict[str, int]:
+    """Group id -> entries to show: as posted (``<group>__count``), else the stored
+    entries, at least ``min_entries`` and 1, at most ``max_entries``."""
+    out: dict[str, int] = {}
+    for item in section.items:
+        if not isinstance(item, GroupItem):
+            continue
+        raw = posted.get(item.id + "__count")
+        stored = answers.get(item.id)
+        n = len(stored) if isinstance(stored, list) else 0
+        if isinstance(raw, str) and raw.isdigit():
+            n = int(raw)
+        out[item.id] = max(1, item.min_entries, min(n, item.max_entries))
+    return out
+
+
+# --- reading a posted form -----------------------------------------------------------------
 
 
 def _text(value: Any) -> str | None:
@@ -122,81 +234,202 @@ def _number(value: Any, locale: str) -> str | None:
     return canonical_number(parsed) if parsed is not None else text.strip()
 
 
-def values_from_form(form: FlaskForm, section: Section, locale: str) -> dict[str, Any]:
-    """Item id -> stored value, from a posted section form (see the Answer docstring).
-    A blank answer is None."""
+def _field(form: FlaskForm, name: str) -> Any:
+    field = form._fields.get(name)
+    return field.data if field is not None else None
+
+
+def _read(
+    form: FlaskForm, item: ItemBase, name: str, locale: str, out: dict[str, Any], key: str
+) -> None:
+    """Store the answer to ``item`` read from fields named ``name`` into ``out[key]``
+    (and ``out[key + "__other"]`` for a specify text)."""
+    if isinstance(item, SingleChoiceItem | MultipleChoiceItem):
+        if isinstance(item, MultipleChoiceItem):
+            out[key] = list(_field(form, name) or []) or None
+        else:
+            out[key] = _text(_field(form, name))
+        if any(o.specify for o in item.options):
+            out[other_key(key)] = _text(_field(form, other_key(name)))
+    elif isinstance(item, NumberItem):
+        out[key] = _number(_field(form, name), locale)
+    elif isinstance(item, MoneyItem):
+        amount = _number(_field(form, name + "__amount"), locale)
+        out[key] = (
+            {"amount": amount, "currency": _field(form, name + "__currency")}
+            if amount is not None
+            else None
+        )
+    elif isinstance(item, StatisticsTableItem):
+        cells: dict[str, Any] = {}
+        for r, (row, _rl) in enumerate(table_rows(item)):
+            for c, (col, _cl, _g) in enumerate(table_columns(item)):
+                field = cell_field_name(name, r, c)
+                v = parse_cell(_field(form, field), locale, _text(_field(form, field + "__reason")))
+                if v is not None:
+                    cells[f"{row}|{col}"] = v
+        explanation = _text(_field(form, name + "__" + EXPLANATION))
+        if explanation:
+            cells[EXPLANATION] = explanation
+        out[key] = cells or None
+    elif isinstance(item, YearItem | DateItem):
+        t = _text(_field(form, name))
+        out[key] = t.strip() if t else None
+    else:
+        out[key] = _text(_field(form, name))
+
+
+def values_from_form(
+    form: FlaskForm, section: Section, locale: str, remove: tuple[str, int] | None = None
+) -> dict[str, Any]:
+    """Answer key -> stored value, from a posted section form (see the Answer docstring).
+    A blank answer is None. A repeatable group's value is the list of its non-blank
+    entries, each mapping member id to value; ``remove`` = (group id, entry index) drops
+    that entry."""
     out: dict[str, Any] = {}
     for item in answerable(section.items):
-        iid = item.id
-        if isinstance(item, MultipleChoiceItem):
-            out[iid] = list(form[iid].data or []) or None
-        elif isinstance(item, NumberItem):
-            out[iid] = _number(form[iid].data, locale)
-        elif isinstance(item, MoneyItem):
-            amount = _number(form[iid + "__amount"].data, locale)
-            out[iid] = (
-                {"amount": amount, "currency": form[iid + "__currency"].data}
-                if amount is not None
-                else None
-            )
-        elif isinstance(item, StatisticsTableItem):
-            cells: dict[str, str] = {}
-            for r, (row, _rl) in enumerate(table_rows(item)):
-                for c, (col, _cl, _g) in enumerate(table_columns(item)):
-                    v = _number(form[cell_field_name(iid, r, c)].data, locale)
-                    if v is not None:
-                        cells[f"{row}|{col}"] = v
-            out[iid] = cells or None
-        elif isinstance(item, YearItem | DateItem):
-            t = _text(form[iid].data)
-            out[iid] = t.strip() if t else None
+        if isinstance(item, GroupItem):
+            raw = _field(form, item.id + "__count")
+            count = int(raw) if isinstance(raw, str) and raw.isdigit() else 0
+            count = min(count, item.max_entries)
+            entries: list[dict[str, Any]] = []
+            for e in range(count):
+                if remove == (item.id, e):
+                    continue
+                entry: dict[str, Any] = {}
+                for member in answerable(item.items):
+                    _read(
+                        form, member, member_name(item.id, e, member.id), locale, entry, member.id
+                    )
+                entry = {k: v for k, v in entry.items() if v is not None}
+                if entry:
+                    entries.append(entry)
+            out[item.id] = entries or None
         else:
-            out[iid] = _text(form[iid].data)
+            _read(form, item, item.id, locale, out, item.id)
     return out
 
 
-def form_data(section: Section, answers: dict[str, Any], locale: str) -> dict[str, Any]:
-    """Field name -> display value for showing stored answers in a section form."""
+# --- showing stored answers in a form ------------------------------------------------------
+
+
+def _fill(
+    item: ItemBase,
+    name: str,
+    value: Any,
+    siblings: Mapping[str, Any],
+    key: str,
+    locale: str,
+    data: dict[str, Any],
+) -> None:
+    if isinstance(item, SingleChoiceItem | MultipleChoiceItem):
+        if value is not None:
+            data[name] = value
+        other = siblings.get(other_key(key))
+        if other is not None:
+            data[other_key(name)] = other
+    elif value is None:
+        return
+    elif isinstance(item, NumberItem):
+        data[name] = display_number(value, locale)
+    elif isinstance(item, MoneyItem) and isinstance(value, dict):
+        data[name + "__amount"] = display_number(value.get("amount"), locale)
+        data[name + "__currency"] = value.get("currency")
+    elif isinstance(item, StatisticsTableItem) and isinstance(value, dict):
+        for r, (row, _rl) in enumerate(table_rows(item)):
+            for c, (col, _cl, _g) in enumerate(table_columns(item)):
+                cell = value.get(f"{row}|{col}")
+                if cell is not None:
+                    field = cell_field_name(name, r, c)
+                    data[field] = cell_text(cell, locale)
+                    if isinstance(cell, dict) and cell.get("reason"):
+                        data[field + "__reason"] = cell["reason"]
+        if value.get(EXPLANATION):
+            data[name + "__" + EXPLANATION] = value[EXPLANATION]
+    else:
+        data[name] = value
+
+
+def form_data(
+    section: Section,
+    answers: Mapping[str, Any],
+    locale: str,
+    entries: Mapping[str, int] | None = None,
+) -> dict[str, Any]:
+    """Field name -> display value for showing stored answers (answer key -> value) in a
+    section form; ``entries`` as given to :func:`build_form_class`."""
     data: dict[str, Any] = {}
     for item in answerable(section.items):
-        iid = item.id
-        value = answers.get(iid)
-        if value is None:
-            continue
-        if isinstance(item, NumberItem):
-            data[iid] = display_number(value, locale)
-        elif isinstance(item, MoneyItem) and isinstance(value, dict):
-            data[iid + "__amount"] = display_number(value.get("amount"), locale)
-            data[iid + "__currency"] = value.get("currency")
-        elif isinstance(item, StatisticsTableItem) and isinstance(value, dict):
-            for r, (row, _rl) in enumerate(table_rows(item)):
-                for c, (col, _cl, _g) in enumerate(table_columns(item)):
-                    cell = value.get(f"{row}|{col}")
-                    if cell is not None:
-                        data[cell_field_name(iid, r, c)] = display_number(cell, locale)
+        if isinstance(item, GroupItem):
+            stored = answers.get(item.id)
+            rows = stored if isinstance(stored, list) else []
+            data[item.id + "__count"] = str((entries or {}).get(item.id, max(1, len(rows))))
+            for e, entry in enumerate(rows):
+                if not isinstance(entry, dict):
+                    continue
+                for member in answerable(item.items):
+                    _fill(
+                        member,
+                        member_name(item.id, e, member.id),
+                        entry.get(member.id),
+                        entry,
+                        member.id,
+                        locale,
+                        data,
+                    )
         else:
-            data[iid] = value
+            _fill(item, item.id, answers.get(item.id), answers, item.id, locale, data)
     return data
 
 
-def display_answer(item: ItemBase, value: Any, locale: str) -> Any:
-    """A stored answer made readable for ``locale``: option labels translated, numbers
-    formatted. Tables are returned as the stored cell mapping (templates lay them out)."""
+# --- reading stored answers --------------------------------------------------------------
+
+
+def display_answer(
+    item: ItemBase, value: Any, locale: str, siblings: Mapping[str, Any] | None = None
+) -> Any:
+    """A stored answer made readable for ``locale``: option labels translated (with the
+    "please specify" text, taken from ``siblings``, the answers beside it), numbers
+    formatted. A table is returned as a mapping of cell key to cell text (templates lay
+    it out); a group as a list of entries, each a list of ``(member, display value)``."""
     if value is None:
         return None
-    if isinstance(item, SingleChoiceItem):
+    siblings = siblings or {}
+    if isinstance(item, SingleChoiceItem | MultipleChoiceItem):
         labels = {o.code: _(o.label) for o in item.options}
-        return labels.get(value, value)
+        other = siblings.get(other_key(item.id))
+        specify = {o.code for o in item.options if o.specify}
+
+        def shown(code: Any) -> Any:
+            label = labels.get(code, code)
+            return f"{label}: {other}" if code in specify and other else label
+
+        if isinstance(item, SingleChoiceItem):
+            return shown(value)
+        return [shown(v) for v in value] if isinstance(value, list) else value
     if isinstance(item, YesNoItem):
         return yes_no_labels(item).get(value, value)
-    if isinstance(item, MultipleChoiceItem):
-        labels = {o.code: _(o.label) for o in item.options}
-        return [labels.get(v, v) for v in value] if isinstance(value, list) else value
     if isinstance(item, NumberItem):
         unit = (" " + _(item.unit)) if item.unit else ""
         return display_number(value, locale) + unit
     if isinstance(item, MoneyItem) and isinstance(value, dict):
         return f"{display_number(value.get('amount'), locale)} {value.get('currency', '')}"
     if isinstance(item, StatisticsTableItem) and isinstance(value, dict):
-        return {k: display_number(v, locale) for k, v in value.items()}
+        return {k: (cell_text(v, locale) if k != EXPLANATION else v) for k, v in value.items()}
+    if isinstance(item, GroupItem) and isinstance(value, list):
+        from monitor.questionnaires.visibility import hidden_members
+
+        entries = []
+        for entry in value:
+            if not isinstance(entry, dict):
+                continue
+            hidden = hidden_members(item, entry, siblings)
+            entries.append(
+                [
+                    (m, display_answer(m, entry.get(m.id), locale, entry))
+                    for m in answerable(item.items)
+                    if m.id not in hidden and entry.get(m.id) is not None
+                ]
+            )
+        return entries
     return value

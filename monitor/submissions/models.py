@@ -63,8 +63,14 @@ class Answer(SQLModel, table=True):
     canonical decimal strings such as ``"1234.5"``, or as typed when they do not parse so
     that nothing typed is lost), a list of option codes for multiple choice, an object
     ``{"amount": "12.50", "currency": "EUR"}`` for money, and for a statistics table an
-    object mapping ``"row|column"`` to a cell string. ``language`` is the UI language the
-    answer was written in.
+    object mapping ``"row|column"`` to a cell (a number string; ``{"state": "estimate",
+    "value": "120"}``; or ``{"state": "not_available", "reason": "..."}``) plus an optional
+    ``"explanation"`` of figures a warning flags; for a repeatable group a list of entries,
+    each mapping member id to a value of the same forms. The "please specify" text of a
+    choice item is a separate answer keyed ``<item id>__other``. ``language`` is the UI
+    language the answer was written in. ``active`` is false while the item is hidden
+    (retired, or its ``show_if`` condition false): the answer is kept, but neither
+    validated, exported nor printed.
     """
 
     __table_args__ = (sa.UniqueConstraint("reply_id", "item_id"),)
@@ -74,5 +80,6 @@ class Answer(SQLModel, table=True):
     item_id: str = Field(max_length=120)
     value: Any = Field(default=None, sa_type=json_type())
     language: str | None = Field(default=None, max_length=8)
+    active: bool = True
     updated_at: datetime = Field(default_factory=utcnow)
     updated_by_id: int | None = Field(default=None, foreign_key="user.id")

@@ -4,8 +4,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from monitor.questionnaires.schema import QuestionnaireDef
+from monitor.questionnaires.visibility import hidden_items
 from monitor.submissions.definitions import answerable
-from monitor.submissions.validation import check_item, is_blank
+from monitor.submissions.validation import check_item, is_blank, visible_answers
 
 
 @dataclass(frozen=True)
@@ -21,14 +22,19 @@ class SectionProgress:
 def section_progress(
     definition: QuestionnaireDef, values: dict[str, Any]
 ) -> dict[str, SectionProgress]:
-    """Section id -> its progress, from the stored answer values keyed by item id."""
+    """Section id -> its progress, from the stored answer values keyed by answer key.
+    Hidden items (see :mod:`monitor.questionnaires.visibility`) are not counted."""
     out: dict[str, SectionProgress] = {}
+    hidden = hidden_items(definition, values)
+    shown = visible_answers(definition, values)
     for section in definition.sections():
-        items = answerable(section.items)
-        answered = sum(1 for i in items if not is_blank(values.get(i.id)))
+        items = [i for i in answerable(section.items) if i.id not in hidden]
+        answered = sum(1 for i in items if not is_blank(shown.get(i.id)))
         if answered == 0:
             status = "not_started"
-        elif any(lvl == "error" for i in items for _m, _c, lvl in check_item(i, values.get(i.id))):
+        elif any(
+            lvl == "error" for i in items for _m, _c, lvl in check_item(i, shown.get(i.id), shown)
+        ):
             status = "in_progress"
         else:
             status = "completed"

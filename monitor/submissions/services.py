@@ -14,8 +14,9 @@ from sqlmodel import Session, select
 from monitor.accounts.models import Organisation, User
 from monitor.core.audit import record
 from monitor.core.time import utcnow
+from monitor.questionnaires.visibility import hidden_items
 from monitor.rounds.models import Audience, Evaluation, QuestionnaireVersion
-from monitor.submissions.definitions import answerable, definition_of
+from monitor.submissions.definitions import answer_keys, definition_of
 from monitor.submissions.models import Answer, Reply, ReplyStatus
 from monitor.submissions.validation import Problem, validate_reply
 
@@ -114,7 +115,7 @@ def save_answers(
     if reply.status == ReplyStatus.SUBMITTED:
         raise SubmissionError(_l("This reply has been submitted and can no longer change."))
     definition = definition_of(session, reply.questionnaire_version_id)
-    known = {i.id for i in answerable(definition.items())}
+    known = answer_keys(definition)
     existing = answers_of(session, reply)
     now = utcnow()
     changed = 0
@@ -126,6 +127,7 @@ def save_answers(
             if value is None:
                 continue
             answer = Answer(reply_id=reply.id, item_id=item_id)  # type: ignore[arg-type]
+            existing[item_id] = answer
         elif answer.value == value:
             continue
         answer.value = value
@@ -134,11 +136,24 @@ def save_answers(
         answer.updated_by_id = actor.id
         session.add(answer)
         changed += 1
+    _mark_active(definition, existing, session)
     if changed:
         reply.version += 1
         session.add(reply)
         record(session, actor.id, "reply.draft_saved", reply, reply.evaluation_id, answers=changed)
     return changed
+
+
+def _mark_active(definition: Any, answers: dict[str, Answer], session: Session) -> None:
+    """Mark answers to items now hidden (retired, or ``show_if`` false) inactive, and
+    answers to shown items active again. Inactive answers are kept, never deleted: the
+    respondent may change the answer that hid them (issue 3, conditional display)."""
+    hidden = hidden_items(definition, {k: a.value for k, a in answers.items()})
+    for key, answer in answers.items():
+        active = key.split("__", 1)[0] not in hidden
+        if answer.active != active:
+            answer.active = active
+            session.add(answer)
 
 
 def check_reply(session: Session, reply: Reply) -> list[Problem]:

@@ -86,8 +86,13 @@ def test_table_parts_above_total_is_an_error_naming_the_cell(app, world):
     services.save_answers(s, reply, world.users["contact_am"], values, "en")
     problems = services.check_reply(s, reply)
     errors = [p for p in problems if p.level == "error"]
-    assert [(p.item_id, p.cell) for p in errors] == [("victims", "2022|sex:female")]
+    assert [(p.item_id, p.cell) for p in errors] == [
+        ("victims", "2022|sex:female"),
+        # the warning below must be explained (or the figures corrected) before submitting
+        ("victims", "explanation"),
+    ]
     assert "7" in errors[0].message and "5" in errors[0].message
+    assert "2022, Women and girls" in errors[0].message
     # exploitation parts (5 + 4 > 5) may exceed the total: one victim, several forms
     assert not any(p.cell and "exploitation" in p.cell for p in problems)
     # sex parts not summing to the total is only a warning (declared so in the table)
@@ -101,8 +106,18 @@ def test_convictions_above_prosecutions_is_a_warning_only(app, world):
     services.save_answers(s, reply, world.users["contact_am"], values, "en")
     problems = services.check_reply(s, reply)
     assert [(p.level, p.cell) for p in problems if p.item_id == "justice"] == [
-        ("warning", "2023|convictions")
+        ("warning", "2023|convictions"),
+        ("error", "explanation"),
     ]
+    with pytest.raises(services.SubmissionError) as exc:
+        services.submit_reply(s, reply, world.users["contact_am"])
+    assert [p.cell for p in exc.value.problems] == ["explanation"]
+    # an explanation lets the respondent submit figures that a warning flags
+    values["justice"] = {
+        **values["justice"],
+        "explanation": "Convictions in 2023 include cases prosecuted in 2022.",
+    }
+    services.save_answers(s, reply, world.users["contact_am"], values, "en")
     services.submit_reply(s, reply, world.users["contact_am"])
 
 
