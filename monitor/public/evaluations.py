@@ -13,12 +13,13 @@ from sqlmodel import col, select
 from monitor.accounts.models import Organisation, Party
 from monitor.core.web import current_language
 from monitor.extensions import db
+from monitor.questionnaires.visibility import hidden_items
 from monitor.rounds.access import evaluation_or_404
 from monitor.rounds.models import Audience, Evaluation, EvaluationRound
 from monitor.submissions.definitions import answerable, definition_of, find_section
 from monitor.submissions.forms import display_answer
 from monitor.submissions.models import Answer, Reply, ReplyStatus
-from monitor.submissions.validation import is_blank
+from monitor.submissions.validation import is_blank, visible_answers
 
 bp = Blueprint("evaluations", __name__, template_folder="templates")
 
@@ -125,26 +126,31 @@ def compare(evaluation_id: int) -> str:
         abort(404)
     # One column per reply: the Party's answers to this section, then each NGO's answers
     # to items with the same id or in NGO sections that mirror this section.
-    party_values = by_reply.get(party_reply.id, {}) if party_reply else {}
+    # Hidden items (retired, or show_if false) are neither shown nor counted.
+    party_values = visible_answers(
+        party_def, by_reply.get(party_reply.id, {}) if party_reply else {}
+    )
+    party_hidden = hidden_items(party_def, party_values)
     party_column = [
         (
             item,
-            display_answer(item, party_values.get(item.id), locale)
+            display_answer(item, party_values.get(item.id), locale, party_values)
             if not is_blank(party_values.get(item.id))
             else None,
         )
         for item in answerable(sec.items)
+        if item.id not in party_hidden
     ]
     party_ids = {item.id for item in answerable(sec.items)}
     columns = []
     for r in ngo_replies:
-        values = by_reply.get(r.id, {})
+        values = visible_answers(ngo_defs[r.id], by_reply.get(r.id, {}))
         picked = []
         for ngo_sec in ngo_defs[r.id].sections():
             related = ngo_sec.id == sec.id or sec.id in ngo_sec.mirrors
             for i in answerable(ngo_sec.items):
                 if (related or i.id in party_ids) and not is_blank(values.get(i.id)):
-                    picked.append((i, display_answer(i, values.get(i.id), locale)))
+                    picked.append((i, display_answer(i, values.get(i.id), locale, values)))
         columns.append({"reply": r, "org": orgs[r.id], "items": picked})
     return render_template(
         "evaluations/compare.html",

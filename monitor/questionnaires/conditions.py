@@ -381,3 +381,29 @@ def evaluate(tree: Condition, answers: Mapping[str, Any] | Callable[[str], Any])
     missing id counts as unanswered. Never raises for any answer values."""
     lookup = answers if callable(answers) else answers.get
     return _truth(tree, lookup)
+
+
+def to_json(tree: Condition) -> Any:
+    """The condition as plain JSON data for the browser's live show/hide
+    (``monitor/static/conditions.js``): ``{"ref": id}``, ``{"lit": value}`` (numbers as
+    strings, lists as lists), ``{"op": op, "l": ..., "r": ...}``, ``{"not": ...}``,
+    ``{"and": [...]}``, ``{"or": [...]}``."""
+
+    def lit(value: Any) -> Any:
+        if isinstance(value, tuple):
+            return [lit(v) for v in value]
+        if isinstance(value, Decimal):
+            return {"num": str(value)}
+        return value
+
+    if isinstance(tree, Ref):
+        return {"ref": tree.name}
+    if isinstance(tree, Literal):
+        return {"lit": lit(tree.value)}
+    if isinstance(tree, Compare):
+        return {"op": tree.op, "l": to_json(tree.left), "r": to_json(tree.right)}
+    if isinstance(tree, Not):
+        return {"not": to_json(tree.operand)}
+    if isinstance(tree, And):
+        return {"and": [to_json(p) for p in tree.operands]}
+    return {"or": [to_json(p) for p in tree.operands]}

@@ -385,6 +385,42 @@ def form_data(
 # --- reading stored answers --------------------------------------------------------------
 
 
+def table_display(
+    item: StatisticsTableItem, value: Mapping[str, Any], locale: str
+) -> dict[str, Any]:
+    """A stored table for reading: ``"row|column"`` -> cell text (``~120``, ``n/a``),
+    ``"explanation"`` -> the respondent's explanation, and ``"notes"`` -> a list of
+    ``(cell name, note)`` saying which figures are estimates and why others are not
+    available."""
+    out: dict[str, Any] = {}
+    notes: list[tuple[str, str]] = []
+    rows = dict(table_rows(item))
+    cols = {key: label for key, label, _g in table_columns(item)}
+    for key, cell in value.items():
+        if key == EXPLANATION:
+            out[key] = cell
+            continue
+        out[key] = cell_text(cell, locale)
+        if isinstance(cell, dict):
+            row, _sep, col = key.partition("|")
+            where = f"{_(rows.get(row, row))}, {_(cols.get(col, col))}"
+            if cell.get("state") == "not_available":
+                reason = cell.get("reason")
+                notes.append(
+                    (
+                        where,
+                        _("not available: %(reason)s", reason=reason)
+                        if reason
+                        else _("not available"),
+                    )
+                )
+            elif cell.get("state") == "estimate":
+                notes.append((where, _("estimate")))
+    if notes:
+        out["notes"] = notes
+    return out
+
+
 def display_answer(
     item: ItemBase, value: Any, locale: str, siblings: Mapping[str, Any] | None = None
 ) -> Any:
@@ -415,7 +451,7 @@ def display_answer(
     if isinstance(item, MoneyItem) and isinstance(value, dict):
         return f"{display_number(value.get('amount'), locale)} {value.get('currency', '')}"
     if isinstance(item, StatisticsTableItem) and isinstance(value, dict):
-        return {k: (cell_text(v, locale) if k != EXPLANATION else v) for k, v in value.items()}
+        return table_display(item, value, locale)
     if isinstance(item, GroupItem) and isinstance(value, list):
         from monitor.questionnaires.visibility import hidden_members
 

@@ -1,6 +1,7 @@
 """Answering a questionnaire: task list, section pages, check answers, submission,
 read-only reply."""
 
+import json
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
@@ -12,6 +13,9 @@ from werkzeug.wrappers import Response
 from monitor.accounts.models import Organisation, Party, User
 from monitor.core.web import current_language
 from monitor.extensions import db
+from monitor.questionnaires.conditions import references, to_json
+from monitor.questionnaires.schema import GroupItem
+from monitor.questionnaires.visibility import hidden_items, hidden_members, parsed
 from monitor.rounds.access import evaluation_or_404
 from monitor.rounds.models import Audience, Evaluation, EvaluationRound
 from monitor.submissions import services
@@ -23,13 +27,15 @@ from monitor.submissions.access import (
 )
 from monitor.submissions.definitions import answerable, definition_of, find_section
 from monitor.submissions.forms import (
+    NOT_AVAILABLE_MARKS,
     build_form_class,
     display_answer,
+    entry_counts,
     form_data,
     values_from_form,
 )
 from monitor.submissions.progress import section_progress
-from monitor.submissions.validation import Problem, check_item, is_blank
+from monitor.submissions.validation import Problem, is_blank, validate_reply, visible_answers
 
 bp = Blueprint("submissions", __name__, template_folder="templates")
 
@@ -40,8 +46,20 @@ def _register_table_helpers(state: Any) -> None:
     from monitor.submissions.definitions import column_groups, table_columns, table_rows
 
     state.app.jinja_env.globals.update(
-        table_rows=table_rows, table_columns=table_columns, column_groups=column_groups
+        table_rows=table_rows,
+        table_columns=table_columns,
+        column_groups=column_groups,
+        condition_json=_condition_json,
+        is_not_available=lambda text: (
+            isinstance(text, str) and text.strip().casefold() in NOT_AVAILABLE_MARKS
+        ),
     )
+
+
+def _condition_json(expression: str) -> str:
+    """A ``show_if`` condition as JSON for ``data-show-if`` (see conditions.to_json)."""
+    tree = parsed(expression)
+    return json.dumps(to_json(tree) if tree is not None else {"lit": ""})
 
 
 def _context(reply: Any, evaluation: Evaluation) -> dict[str, Any]:
@@ -85,12 +103,17 @@ def section(reply_id: int, section_id: str) -> str | Response:
     if sec is None:
         abort(404)
     locale = current_language()
-    form_cls = build_form_class(sec)
     answers = services.answers_of(db.session, reply)
+    stored = {k: a.value for k, a in answers.items()}
     if request.method == "POST":
-        form = form_cls()
+        entries = entry_counts(sec, stored, request.form)
+        form = build_form_class(sec, entries)()
         action = request.form.get("action", "save")
-        values = values_from_form(form, sec, locale)
+        remove = None
+        if action.startswith("remove:"):
+            group_id, _sep, entry_text = action[7:].rpartition(":")
+            remove = (group_id, int(entry_text)) if entry_text.isdigit() else None
+        values = values_from_form(form, sec, locale, remove=remove)
         services.save_answers(db.session, reply, current_user, values, locale)
         db.session.commit()
         if action.startswith("lang:") and action[5:] in ("en", "fr", "ru"):
@@ -98,6 +121,19 @@ def section(reply_id: int, section_id: str) -> str | Response:
             current_user.locale = action[5:]
             db.session.commit()
             return redirect(url_for("submissions.section", reply_id=reply.id, section_id=sec.id))
+        if action.startswith("add:"):
+            group_id = action[4:]
+            saved = values.get(group_id)
+            n = len(saved) if isinstance(saved, list) else 0
+            return redirect(
+                url_for(
+                    "submissions.section",
+                    reply_id=reply.id,
+                    section_id=sec.id,
+                    add=group_id,
+                    _anchor=f"entry-{group_id}-{n}",
+                )
+            )
         flash(_("Your answers have been saved."), "success")
         if action == "next":
             ids = [s.id for s in definition.sections()]
@@ -109,7 +145,14 @@ def section(reply_id: int, section_id: str) -> str | Response:
         if action in ("save", "next"):
             return redirect(url_for("submissions.task_list", reply_id=reply.id))
         return redirect(url_for("submissions.section", reply_id=reply.id, section_id=sec.id))
-    form = form_cls(data=form_data(sec, {k: a.value for k, a in answers.items()}, locale))
+    entries = entry_counts(sec, stored, {})
+    added = request.args.get("add")
+    for item in sec.items:
+        if isinstance(item, GroupItem) and item.id == added:
+            stored_entries = stored.get(item.id)
+            n = len(stored_entries) if isinstance(stored_entries, list) else 0
+            entries[item.id] = min(max(n + 1, item.min_entries, 1), item.max_entries)
+    form = build_form_class(sec, entries)(data=form_data(sec, stored, locale, entries))
     sections = definition.sections()
     index = [s.id for s in sections].index(sec.id)
     author_ids = {a.updated_by_id for a in answers.values() if a.updated_by_id}
@@ -117,20 +160,14 @@ def section(reply_id: int, section_id: str) -> str | Response:
         u.id: u.name
         for u in db.session.exec(select(User).where(User.id.in_(author_ids)))  # type: ignore[union-attr]
     }
-    error_list: list[Any] = []
-    errors: dict[str, Any] = {}
+    error_list: list[Problem] = []
+    errors: dict[str, list[str]] = {}
     if request.args.get("check"):
         # Came from "check answers": show this section's problems beside the fields.
-        values = {k: a.value for k, a in answers.items()}
-        for item in answerable(sec.items):
-            for message, cell, level in check_item(item, values.get(item.id)):
-                if level != "error":
-                    continue
-                p = Problem(sec.id, item.id, message, level, cell)
+        for p in validate_reply(definition, stored):
+            if p.section_id == sec.id and p.level == "error":
                 error_list.append(p)
-                errors.setdefault(item.id, []).append(message)
-                if cell:
-                    errors.setdefault("cells:" + item.id, {})[cell] = message
+                errors.setdefault(p.anchor, []).append(p.message)
     return render_template(
         "submissions/section.html",
         definition=definition,
@@ -143,8 +180,41 @@ def section(reply_id: int, section_id: str) -> str | Response:
         errors=errors,
         error_list=error_list,
         authors=authors,
+        hidden_keys=_hidden_keys(definition, sec, stored),
+        outside=json.dumps(_outside_values(definition, sec, stored)),
         **_context(reply, evaluation),
     )
+
+
+def _hidden_keys(definition: Any, sec: Any, stored: dict[str, Any]) -> set[str]:
+    """Field names (item ids, and ``<group>__<entry>__<member>``) of this section's items
+    hidden for the stored answers; they are rendered with ``hidden`` so that their kept
+    answers post back unchanged and the browser can reveal them."""
+    hidden = hidden_items(definition, stored)
+    keys = {i.id for i in sec.items if i.id in hidden}
+    shown = visible_answers(definition, stored)
+    for item in sec.items:
+        if isinstance(item, GroupItem) and isinstance(stored.get(item.id), list):
+            for e, entry in enumerate(stored[item.id]):
+                if isinstance(entry, dict):
+                    for member_id in hidden_members(item, entry, shown):
+                        keys.add(f"{item.id}__{e}__{member_id}")
+    return keys
+
+
+def _outside_values(definition: Any, sec: Any, stored: dict[str, Any]) -> dict[str, Any]:
+    """Answers (item id -> stored value, shown items only) to items outside this section
+    that its conditions read, for the browser's live show/hide."""
+    own = {i.id for i in sec.items} | {
+        m.id for i in sec.items if isinstance(i, GroupItem) for m in i.items
+    }
+    shown = visible_answers(definition, stored)
+    names: set[str] = set()
+    for item in [*sec.items, *(m for i in sec.items if isinstance(i, GroupItem) for m in i.items)]:
+        tree = parsed(item.show_if) if item.show_if else None
+        if tree is not None:
+            names.update(r.name for r in references(tree))
+    return {n: shown.get(n) for n in sorted(names - own)}
 
 
 @bp.route("/replies/<int:reply_id>/check", methods=["GET", "POST"])
@@ -198,15 +268,18 @@ def reply_view(reply_id: int) -> str:
     definition = definition_of(db.session, reply.questionnaire_version_id)
     answers = services.answers_of(db.session, reply)
     locale = current_language()
+    values = visible_answers(definition, {k: a.value for k, a in answers.items()})
+    hidden = hidden_items(definition, values)
     shown = {
-        i.id: display_answer(i, answers[i.id].value, locale)
+        i.id: display_answer(i, values[i.id], locale, values)
         for i in answerable(definition.items())
-        if i.id in answers and not is_blank(answers[i.id].value)
+        if i.id in values and not is_blank(values[i.id])
     }
     return render_template(
         "submissions/reply_view.html",
         definition=definition,
         shown=shown,
+        hidden=hidden,
         answers=answers,
         editable=can_edit_reply(current_user, reply, evaluation),
         respondent=is_respondent(current_user, reply, evaluation),
