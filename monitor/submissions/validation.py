@@ -76,8 +76,8 @@ def is_blank(value: Any) -> bool:
         return True
     if isinstance(value, str):
         return not value.strip()
-    if isinstance(value, list):
-        return not any(isinstance(v, str) and v.strip() for v in value)
+    if isinstance(value, list):  # ticked options, or a group's entries
+        return all(is_blank(v) if isinstance(v, str | dict) else True for v in value)
     if isinstance(value, dict):
         if "amount" in value:
             return is_blank(value.get("amount"))

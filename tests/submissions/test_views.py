@@ -33,7 +33,7 @@ def test_task_list_section_save_and_progress(client, world):
     assert page.status_code == 200
     text = page.get_data(as_text=True)
     assert "Right to information" in text and "Not started" in text
-    assert "You have completed 0 of 3 sections." in text
+    assert "You have completed 0 of 4 sections." in text
     resp = client.post(
         f"/replies/{rid}/sections/information",
         data={
