@@ -219,10 +219,8 @@ def test_newer_kinds_checks(tmp_path: Path) -> None:
 """,
     )
     found = [m.split(": ", 1)[1] for m in _messages(path)]
-    assert (
-        "parts[0].sections[0].items[0].options[1].specify: only one option of an item can ask to specify"
-        in found
-    )
+    one_specify = "only one option of an item can ask to specify"
+    assert f"parts[0].sections[0].items[0].options[1].specify: {one_specify}" in found
     assert (
         "parts[0].sections[0].items[0].options[1].exclusive: 'exclusive' is for multiple "
         "choice; a single choice is always exclusive" in found
