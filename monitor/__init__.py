@@ -34,11 +34,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from monitor.public.evaluations import bp as evaluations_bp
     from monitor.public.views import bp as public_bp
     from monitor.reports.views import bp as reports_bp
+    from monitor.submissions.preview import bp as preview_bp
     from monitor.submissions.views import bp as submissions_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(evaluations_bp)
     app.register_blueprint(submissions_bp)
+    app.register_blueprint(preview_bp)
     app.register_blueprint(reports_bp)
     return app
