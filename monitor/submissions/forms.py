@@ -15,7 +15,13 @@ from wtforms import Field, RadioField, SelectField, SelectMultipleField, StringF
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from monitor.core.forms import Choice
-from monitor.core.i18n import canonical_number, display_number, parse_number
+from monitor.core.i18n import (
+    canonical_number,
+    current_translation,
+    display_number,
+    parse_number,
+    qtext,
+)
 from monitor.questionnaires.schema import (
     DateItem,
     ItemBase,
@@ -58,6 +64,14 @@ def yes_no_labels(item: YesNoItem) -> dict[str, str]:
     return labels
 
 
+def option_choices(item: SingleChoiceItem | MultipleChoiceItem) -> list[Choice]:
+    """The options of a choice item as WTForms choices, labels as HTML in the reader's
+    language (:func:`~monitor.core.i18n.qtext`). An untranslated option carries the
+    notice only when the item's label is translated: one notice per question."""
+    notice = current_translation(item.label) is not None
+    return [Choice(o.code, qtext(o.label, notice=notice)) for o in item.options]
+
+
 def build_form_class(section: Section) -> type[FlaskForm]:
     """A FlaskForm subclass with a field per answerable item of ``section``. Labels and
     choices are translated when the class is built, so build it inside the request."""
@@ -72,7 +86,7 @@ def build_form_class(section: Section) -> type[FlaskForm]:
         elif isinstance(item, SingleChoiceItem):
             attrs[iid] = LenientRadioField(
                 label,
-                choices=[Choice(o.code, _(o.label)) for o in item.options],
+                choices=option_choices(item),
                 validate_choice=False,
             )
         elif isinstance(item, YesNoItem):
@@ -84,7 +98,7 @@ def build_form_class(section: Section) -> type[FlaskForm]:
         elif isinstance(item, MultipleChoiceItem):
             attrs[iid] = MultiCheckboxField(
                 label,
-                choices=[Choice(o.code, _(o.label)) for o in item.options],
+                choices=option_choices(item),
                 validate_choice=False,
             )
         elif isinstance(item, NumberItem | YearItem | DateItem):
@@ -180,17 +194,18 @@ def form_data(section: Section, answers: dict[str, Any], locale: str) -> dict[st
 
 
 def display_answer(item: ItemBase, value: Any, locale: str) -> Any:
-    """A stored answer made readable for ``locale``: option labels translated, numbers
+    """A stored answer made readable for ``locale``: option labels translated (as HTML,
+    by :func:`~monitor.core.i18n.qtext`: marked English when untranslated), numbers
     formatted. Tables are returned as the stored cell mapping (templates lay them out)."""
     if value is None:
         return None
     if isinstance(item, SingleChoiceItem):
-        labels = {o.code: _(o.label) for o in item.options}
+        labels = {o.code: qtext(o.label, notice=False) for o in item.options}
         return labels.get(value, value)
     if isinstance(item, YesNoItem):
         return yes_no_labels(item).get(value, value)
     if isinstance(item, MultipleChoiceItem):
-        labels = {o.code: _(o.label) for o in item.options}
+        labels = {o.code: qtext(o.label, notice=False) for o in item.options}
         return [labels.get(v, v) for v in value] if isinstance(value, list) else value
     if isinstance(item, NumberItem):
         unit = (" " + _(item.unit)) if item.unit else ""
