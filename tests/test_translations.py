@@ -4,7 +4,8 @@ A catalog entry counts as translated only if it is not fuzzy and every msgstr (e
 plural form: French has three in Babel 2.19, the third being the ordinary plural; Russian
 has three: 1 / 2-4 / 5+) is filled. ``pybabel compile`` accepts an empty plural form
 silently and the page then shows English, hence these checks next to CI's
-``msgfmt --check``. Re-extract and update with ``scripts/translations-status --update``.
+``msgfmt --check``. Re-extract and update with ``monitor translations status --update``
+(or ``scripts/translations-status --update``).
 """
 
 import re
@@ -20,6 +21,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from flask_babel import force_locale, ngettext
 
+from monitor.core.translations import extract, write_template
 from monitor.questionnaires.babel_extract import TEXT_KEYS
 from monitor.questionnaires.loader import load_round_file
 
@@ -27,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 TRANSLATIONS = ROOT / "translations"
 POT = TRANSLATIONS / "messages.pot"
 LOCALES = ("fr", "ru")
-#: The keywords of the project's extraction (same as scripts/translations-status).
+#: ``pybabel extract`` arguments equivalent to monitor.core.translations.extract().
 EXTRACT_ARGS = ["-F", "babel.cfg", "-k", "_l", "-k", "lazy_ngettext:1,2"]
 EXTRACT_ARGS += ["--add-comments=TRANSLATORS:"]
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
@@ -69,19 +71,29 @@ def test_catalog_is_complete(locale: str) -> None:
     assert not problems, f"{len(problems)} problems in {po}:\n" + "\n".join(problems[:30])
 
 
-def test_pot_is_not_stale(tmp_path: Path) -> None:
+def test_pot_is_not_stale() -> None:
     """A fresh extraction gives the same messages as the committed .pot."""
-    fresh = tmp_path / "messages.pot"
-    command = [sys.executable, "-m", "babel.messages.frontend", "-q", "extract"]
-    command += [*EXTRACT_ARGS, "-o", str(fresh), "."]
-    subprocess.run(command, cwd=ROOT, check=True, capture_output=True)
-    committed, extracted = _ids(_read(POT)), _ids(_read(fresh))
+    committed, extracted = _ids(_read(POT)), _ids(extract(ROOT))
     missing = sorted(str(i) for i in extracted - committed)
     gone = sorted(str(i) for i in committed - extracted)
     assert not missing and not gone, (
-        "translations/messages.pot is stale: run scripts/translations-status --update and "
+        "translations/messages.pot is stale: run monitor translations status --update and "
         f"translate.\nnew: {missing[:20]}\nno longer used: {gone[:20]}"
     )
+
+
+def test_extraction_is_pybabels(tmp_path: Path) -> None:
+    """``monitor translations status --update`` writes what ``pybabel extract`` would."""
+    (tmp_path / "cli").mkdir()
+    command = [sys.executable, "-m", "babel.messages.frontend", "-q", "extract"]
+    command += [*EXTRACT_ARGS, "-o", str(tmp_path / "cli" / "messages.pot"), "."]
+    subprocess.run(command, cwd=ROOT, check=True, capture_output=True)
+    ours = write_template(extract(ROOT), tmp_path)
+
+    def text(path: Path) -> str:
+        return re.sub(r'"POT-Creation-Date: [^"]*"', "", path.read_text(encoding="utf-8"))
+
+    assert text(ours) == text(tmp_path / "cli" / "messages.pot")
 
 
 def _texts(value: Any) -> set[str]:

@@ -1,4 +1,5 @@
-"""Locale-aware numbers and dates (Babel), for forms and display."""
+"""Locale-aware numbers (Babel) and source texts shown in the reader's language, for forms
+and display."""
 
 import re
 from decimal import Decimal, InvalidOperation
@@ -10,6 +11,14 @@ from babel.numbers import (
     get_group_symbol,
     parse_decimal,
 )
+from flask_babel import get_locale, get_translations
+from flask_babel import gettext as _
+from markupsafe import Markup, escape
+
+from monitor.core.markdown import render_markdown
+
+#: The language questionnaire YAML (and every msgid) is written in.
+SOURCE_LANGUAGE = "en"
 
 _SPACES = re.compile(r"[ \u00a0\u202f]")
 _AMBIGUOUS_DOT = re.compile(r"^-?\d{1,3}(\.\d{3})+$")
@@ -61,3 +70,68 @@ def display_number(stored: str | None, locale: str) -> str:
     except InvalidOperation:
         return stored
     return format_decimal(value, locale=locale, decimal_quantization=False)
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for extraction without translating it here (``gettext_noop``):
+    for English texts kept in data and translated where they are shown."""
+    return message
+
+
+def current_translation(text: str) -> str | None:
+    """The current request language's translation of ``text`` (a msgid), or None when
+    the compiled catalog has none. Fuzzy (outdated) and empty entries are not compiled,
+    so they count as none. In the source language, and for a text without letters (a
+    year, ``2019-2023``), ``text`` itself is its translation."""
+    locale = get_locale()
+    if locale is None or locale.language == SOURCE_LANGUAGE:
+        return text
+    if not any(ch.isalpha() for ch in text):
+        return text
+    # Flask-Babel merges the compiled catalogs into one babel.support.Translations; its
+    # _catalog (msgid -> msgstr) is what gettext looks up. gettext itself cannot tell a
+    # missing message from one whose translation equals the English ("Total", "Article").
+    catalog = getattr(get_translations(), "_catalog", {})
+    translated = catalog.get(text)
+    return translated if isinstance(translated, str) and translated else None
+
+
+def qt(text: str | None) -> str:
+    """A questionnaire text as plain text in the reader's language, for attributes,
+    ``<title>``, ``<option>`` and messages (:func:`qtext` is for element content). The
+    English text when there is no current translation. Unlike Jinja's ``_()``, it never
+    applies ``%`` formatting, so a label such as "Share (%)" is safe."""
+    if not text:
+        return ""
+    translated = current_translation(text)
+    return translated if translated is not None else text
+
+
+def qtext(text: str | None, *, markdown: bool = False, notice: bool = True) -> Markup:
+    """A questionnaire text (label, guidance, option, title...) as HTML in the reader's
+    language: its translation when the catalog has a current one; otherwise the English
+    text marked ``lang="en"`` and, with ``notice``, followed by the localised notice "Not
+    yet translated: shown in English" (class ``untranslated-notice``), never a stale
+    translation.
+
+    ``markdown`` renders the text as Markdown (guidance, intros) inside a ``div`` instead
+    of a ``span``. Use ``notice=False`` where the text refers to a question shown with
+    its own notice (error summaries, table headers, answers). None or "" gives "".
+    Only for element content: attributes, ``<title>`` and ``<option>`` take ``_()``.
+    """
+    if not text:
+        return Markup("")
+    translated = current_translation(text)
+    if translated is not None:
+        return render_markdown(translated) if markdown else escape(translated)
+    if markdown:
+        html = Markup('<div lang="{}">{}</div>').format(SOURCE_LANGUAGE, render_markdown(text))
+    else:
+        html = Markup('<span lang="{}">{}</span>').format(SOURCE_LANGUAGE, text)
+    if notice:
+        message = _("Not yet translated: shown in English")
+        if markdown:
+            html += Markup('<p class="untranslated-notice">{}</p>').format(message)
+        else:
+            html += Markup(' <span class="untranslated-notice">({})</span>').format(message)
+    return html

@@ -19,6 +19,7 @@ from flask_babel import format_date, format_datetime, get_locale
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from monitor.core.i18n import qt, qtext
 from monitor.core.markdown import render_markdown
 from monitor.core.security import safe_next
 
@@ -79,6 +80,8 @@ def init_app(app: Flask) -> None:
 
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["date"] = _fmt_date
+    app.jinja_env.globals["qtext"] = qtext
+    app.jinja_env.globals["qt"] = qt
     app.jinja_env.add_extension("jinja2.ext.do")
 
     @app.context_processor

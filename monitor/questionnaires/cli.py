@@ -9,6 +9,7 @@ import click
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
+from monitor.questionnaires.catalogs import catalog_problems
 from monitor.questionnaires.loader import validate_paths
 from monitor.questionnaires.schema import QuestionnaireDef
 
@@ -20,13 +21,22 @@ def questionnaire() -> None:
 
 @questionnaire.command("validate")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
-def validate_command(paths: tuple[str, ...]) -> None:
+@click.option(
+    "--catalogs",
+    type=click.Path(exists=True, file_okay=False),
+    help="Also report each text without a current translation in a catalog of this "
+    "folder (<lang>/LC_MESSAGES/messages.po): missing, empty or outdated (fuzzy).",
+)
+def validate_command(paths: tuple[str, ...], catalogs: str | None) -> None:
     """Check the YAML files in PATHS (directories are searched for *.yaml).
 
     Prints each problem as path:line:column: message, then a summary line. Exits with
     status 1 when there is any problem, 0 when all files are clean.
     """
     problems = validate_paths(paths)
+    if catalogs:
+        problems += catalog_problems(paths, catalogs)
+        problems.sort(key=lambda p: (p.path, p.line, p.column, p.message))
     for problem in problems:
         click.echo(str(problem))
     if problems:

@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from monitor.core.i18n import N_
 from monitor.questionnaires.schema import ItemBase, QuestionnaireDef, Section, StatisticsTableItem
 from monitor.rounds.models import QuestionnaireVersion
 
@@ -79,7 +80,7 @@ def table_columns(item: StatisticsTableItem) -> list[tuple[str, str, str | None]
     """
     cols: list[tuple[str, str, str | None]] = []
     if item.total:
-        cols.append(("total", "Total", None))
+        cols.append(("total", N_("Total"), None))
     for group in item.column_groups:
         for c in group.columns or []:
             if group.dimension:

@@ -23,6 +23,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from wtforms import (
     Field,
     HiddenField,
@@ -35,7 +36,13 @@ from wtforms import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from monitor.core.forms import Choice
-from monitor.core.i18n import canonical_number, display_number, parse_number
+from monitor.core.i18n import (
+    canonical_number,
+    current_translation,
+    display_number,
+    parse_number,
+    qtext,
+)
 from monitor.questionnaires.schema import (
     DateItem,
     GroupItem,
@@ -88,6 +95,14 @@ def yes_no_labels(item: YesNoItem) -> dict[str, str]:
     if item.partly:
         labels["partly"] = _("Partly")
     return labels
+
+
+def option_choices(item: SingleChoiceItem | MultipleChoiceItem) -> list[Choice]:
+    """The options of a choice item as WTForms choices, labels as HTML in the reader's
+    language (:func:`~monitor.core.i18n.qtext`). An untranslated option carries the
+    notice only when the item's label is translated: one notice per question."""
+    notice = current_translation(item.label) is not None
+    return [Choice(o.code, qtext(o.label, notice=notice)) for o in item.options]
 
 
 # --- statistics table cells ----------------------------------------------------------------
@@ -149,7 +164,7 @@ def _add_fields(attrs: dict[str, Field], item: ItemBase, name: str) -> None:
         cls = LenientRadioField if isinstance(item, SingleChoiceItem) else MultiCheckboxField
         attrs[name] = cls(
             label,
-            choices=[Choice(o.code, _(o.label)) for o in item.options],
+            choices=option_choices(item),
             validate_choice=False,
         )
         if any(o.specify for o in item.options):
@@ -432,13 +447,13 @@ def display_answer(
         return None
     siblings = siblings or {}
     if isinstance(item, SingleChoiceItem | MultipleChoiceItem):
-        labels = {o.code: _(o.label) for o in item.options}
+        labels = {o.code: qtext(o.label, notice=False) for o in item.options}
         other = siblings.get(other_key(item.id))
         specify = {o.code for o in item.options if o.specify}
 
         def shown(code: Any) -> Any:
             label = labels.get(code, code)
-            return f"{label}: {other}" if code in specify and other else label
+            return Markup("{}: {}").format(label, other) if code in specify and other else label
 
         if isinstance(item, SingleChoiceItem):
             return shown(value)
