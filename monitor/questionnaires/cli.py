@@ -1,4 +1,5 @@
-"""``monitor questionnaire ...``: validating YAML definitions and printing the schema.
+"""``monitor questionnaire ...``: validating YAML definitions, printing the schema and
+comparing two versions of a questionnaire.
 
 These commands need no application: they only read files.
 """
@@ -10,7 +11,16 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from monitor.questionnaires.catalogs import catalog_problems
-from monitor.questionnaires.loader import validate_paths
+from monitor.questionnaires.diff import diff, format_diff
+from monitor.questionnaires.loader import (
+    DefinitionError,
+    content_hash,
+    detect_kind,
+    load_questionnaire_file,
+    load_round_file,
+    read_yaml,
+    validate_paths,
+)
 from monitor.questionnaires.schema import QuestionnaireDef
 
 
@@ -49,3 +59,76 @@ def validate_command(paths: tuple[str, ...], catalogs: str | None) -> None:
 def schema_command() -> None:
     """Print the JSON Schema of questionnaire files (for editors)."""
     click.echo(json.dumps(QuestionnaireDef.model_json_schema(), indent=2, ensure_ascii=False))
+
+
+def _definition_for_diff(path: str, audience: str | None, party: str | None) -> QuestionnaireDef:
+    """The questionnaire in ``path``: a questionnaire file as it stands (without Part II or
+    dimension columns), or a round file's assembled ``audience`` questionnaire, with the
+    Part II of ``party`` when given. Prints the problems and exits 2 when it cannot be
+    loaded."""
+    doc = read_yaml(path)
+    kind = detect_kind(doc.data)
+    try:
+        if kind == "round":
+            loaded = load_round_file(path)
+            return loaded.questionnaire_for(audience or "party", party)
+        if kind == "questionnaire":
+            return load_questionnaire_file(path)
+    except DefinitionError as exc:
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
+        raise SystemExit(2) from None
+    except ValueError as exc:  # an audience or Party the round does not have
+        click.echo(f"{path}: {exc}", err=True)
+        raise SystemExit(2) from None
+    if doc.data is None:
+        # unreadable or not YAML: the loader says why
+        for problem in doc.problems:
+            click.echo(str(problem), err=True)
+    else:
+        click.echo(f"{path}: neither a questionnaire nor a round file", err=True)
+    raise SystemExit(2)
+
+
+@questionnaire.command("diff")
+@click.argument("old", type=click.Path(exists=True, dir_okay=False))
+@click.argument("new", type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "--audience",
+    type=click.Choice(["party", "ngo"]),
+    default=None,
+    help="With round files: which questionnaire to compare (default: party).",
+)
+@click.option(
+    "--party",
+    default=None,
+    metavar="CODE",
+    help="With round files: compare the Party questionnaire of this Party (ISO code), "
+    "with its Part II; without it, Part II is left out.",
+)
+def diff_command(old: str, new: str, audience: str | None, party: str | None) -> None:
+    """Show what changed from questionnaire OLD to NEW.
+
+    OLD and NEW are questionnaire files, or round files (then --audience and --party
+    choose the questionnaire, assembled as the round load stores it). Items are matched by
+    id, and through renamed_from. Lists added, removed, retired, renamed, re-worded,
+    moved, re-kinded and reordered items, then other changes.
+
+    Exits with status 0 when the two are identical (same content hash), 1 when they
+    differ, 2 when a file cannot be read (like diff(1)). Messages are for YAML authors
+    and are not translated.
+    """
+    if (audience or party) and "round" not in {detect_kind(read_yaml(p).data) for p in (old, new)}:
+        raise click.UsageError("--audience and --party apply to round files only")
+    before = _definition_for_diff(old, audience, party)
+    after = _definition_for_diff(new, audience, party)
+    result = diff(before, after)
+    click.echo(f"--- {old} ({before.id}, sha256 {content_hash(before)[:12]})")
+    click.echo(f"+++ {new} ({after.id}, sha256 {content_hash(after)[:12]})")
+    for line in format_diff(result):
+        click.echo(line)
+    if result.identical:
+        return
+    count = result.count()
+    click.echo(f"{count} difference{'' if count == 1 else 's'}.")
+    raise SystemExit(1)

@@ -1,7 +1,6 @@
-"""load_round: idempotent upserts, questionnaire versions by content hash, evaluations that
-keep the version their reply was given against; ``monitor round load``."""
+"""load_round: idempotent upserts, questionnaire versions by content hash, evaluations bound
+to the newest version; ``monitor round load``."""
 
-import logging
 from pathlib import Path
 
 import pytest
@@ -92,9 +91,9 @@ def test_load_round_twice_is_idempotent(app: Flask) -> None:
         assert changes == ["round 9 is up to date"]
 
 
-def test_changed_questionnaire_new_version_and_reply_keeps_old(
-    app: Flask, tmp_path: Path, caplog: pytest.LogCaptureFixture
-) -> None:
+def test_changed_questionnaire_new_version_draft_moves(app: Flask, tmp_path: Path) -> None:
+    """A changed questionnaire is a new version; evaluations are bound to it, and a draft
+    moves to it (submitted replies stay: tests/rounds/test_versions.py)."""
     good = copy_good(tmp_path)
     with app.app_context():
         rnd = load_round(db.session, good / "round.yaml")
@@ -103,22 +102,26 @@ def test_changed_questionnaire_new_version_and_reply_keeps_old(
         no = evaluation_for(db.session, rnd, "NO")
         old_am, old_no = am.questionnaire_version_id, no.questionnaire_version_id
         # Armenia has started its reply; Norway has not.
-        db.session.add(
-            Reply(evaluation_id=am.id, audience=Audience.PARTY, questionnaire_version_id=old_am)
-        )
+        draft = Reply(evaluation_id=am.id, audience=Audience.PARTY, questionnaire_version_id=old_am)
+        db.session.add(draft)
         db.session.commit()
+
+        assert (draft.questionnaire_version_id, draft.version) == (old_am, 0)  # loaded
 
         replace(good / "party.yaml", "label: Which scheme applies?", "label: Which scheme?")
         changes: list[str] = []
-        with caplog.at_level(logging.WARNING, logger="monitor.rounds.services"):
-            load_round(db.session, good / "round.yaml", changes=changes)
+        load_round(db.session, good / "round.yaml", changes=changes)
+        # the reply object held in the session is not left stale by the load
+        assert draft.questionnaire_version_id not in (old_am, None)
+        assert draft.version == 1
         db.session.commit()
 
         assert count(QuestionnaireVersion) == 5  # new AM and NO versions; NGO unchanged
         db.session.refresh(am)
         db.session.refresh(no)
-        assert am.questionnaire_version_id == old_am
+        assert am.questionnaire_version_id != old_am
         assert no.questionnaire_version_id != old_no
+        assert draft.questionnaire_version_id == am.questionnaire_version_id
         new_no = db.session.get(QuestionnaireVersion, no.questionnaire_version_id)
         assert new_no is not None
         labels = [
@@ -128,11 +131,11 @@ def test_changed_questionnaire_new_version_and_reply_keeps_old(
             for i in s["items"]
         ]
         assert "Which scheme?" in labels
-        assert "keeps questionnaire version" in caplog.text
         actions = db.session.exec(select(AuditEvent.action)).all()
-        assert actions.count("evaluation.version_kept") == 1
-        assert actions.count("evaluation.version_changed") == 1
-        assert any(line.startswith("kept questionnaire version") for line in changes)
+        assert actions.count("evaluation.version_changed") == 2
+        assert actions.count("reply.version_changed") == 1
+        assert "evaluation.version_kept" not in actions
+        assert any(line.startswith(f"moved draft reply {draft.id} (AM)") for line in changes)
 
 
 def test_definition_error_changes_nothing(app: Flask, tmp_path: Path) -> None:
