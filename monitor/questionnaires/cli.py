@@ -3,14 +3,15 @@
 These commands need no application: they only read files.
 """
 
-import json
+from pathlib import Path
 
 import click
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
+from monitor.questionnaires.json_schema import KINDS
+from monitor.questionnaires.json_schema import render as render_schema
 from monitor.questionnaires.loader import validate_paths
-from monitor.questionnaires.schema import QuestionnaireDef
 
 
 @click.group("questionnaire")
@@ -36,6 +37,26 @@ def validate_command(paths: tuple[str, ...]) -> None:
 
 
 @questionnaire.command("schema")
-def schema_command() -> None:
-    """Print the JSON Schema of questionnaire files (for editors)."""
-    click.echo(json.dumps(QuestionnaireDef.model_json_schema(), indent=2, ensure_ascii=False))
+@click.option(
+    "--kind",
+    type=click.Choice(KINDS),
+    default="questionnaire",
+    show_default=True,
+    help="Which kind of definition file the schema describes.",
+)
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Write the schema to this file instead of printing it.",
+)
+def schema_command(kind: str, output: str | None) -> None:
+    """Print the JSON Schema (draft 2020-12) of one kind of definition file, for editors.
+
+    The committed copies are docs/schema/<kind>.schema.json; docs/questionnaires.md
+    documents every key.
+    """
+    text = render_schema(kind)
+    if output is None:
+        click.echo(text)
+    else:
+        Path(output).write_text(text + "\n", encoding="utf-8")
