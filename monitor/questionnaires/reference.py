@@ -39,12 +39,17 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from pydantic import TypeAdapter
+
 from monitor.questionnaires import conditions
 from monitor.questionnaires.json_schema import KINDS, json_schema, render, schema_file_name
 from monitor.questionnaires.loader import validate_paths
+from monitor.questionnaires.schema import Code, Id
 
 __all__ = [
     "BLOCK",
+    "CODE_PATTERN",
+    "ID_PATTERN",
     "COMMON",
     "GRAMMAR",
     "anchor",
@@ -71,13 +76,13 @@ COMMON = "item"
 #: The name of the block holding the grammar of ``show_if`` conditions.
 GRAMMAR = "show_if"
 
+#: The patterns of the schema's ``Id`` and ``Code`` types.
+ID_PATTERN: str = TypeAdapter(Id).json_schema()["pattern"]
+CODE_PATTERN: str = TypeAdapter(Code).json_schema()["pattern"]
 #: Human names of the patterns the schema uses (see "Ids, codes and text" in the page).
 _PATTERNS = {
-    r"^[a-z][a-z0-9_]*$": ("[id](#ids-codes-and-text)", "[ids](#ids-codes-and-text)"),
-    r"^[A-Za-z0-9][A-Za-z0-9_\-/.]*$": (
-        "[code](#ids-codes-and-text)",
-        "[codes](#ids-codes-and-text)",
-    ),
+    ID_PATTERN: ("[id](#ids-codes-and-text)", "[ids](#ids-codes-and-text)"),
+    CODE_PATTERN: ("[code](#ids-codes-and-text)", "[codes](#ids-codes-and-text)"),
     r"^[A-Z]{2}$": ("ISO 3166-1 country code", "ISO 3166-1 country codes"),
     r"^[A-Z]{3}$": ("ISO 4217 currency code", "ISO 4217 currency codes"),
 }

@@ -257,6 +257,13 @@ def test_page_grammar_is_the_parser_docstring() -> None:
         assert line.strip() in (conditions.__doc__ or "")
 
 
+def test_page_states_the_id_and_code_patterns_of_the_schema() -> None:
+    text = PAGE.read_text(encoding="utf-8")
+    rules = text[text.index("## Ids, codes and text") : text.index("## Round files")]
+    assert f"(`{reference.ID_PATTERN}`)" in rules
+    assert f"(`{reference.CODE_PATTERN}`)" in rules
+
+
 def test_page_states_the_deadline_defaults_of_the_model() -> None:
     text = PAGE.read_text(encoding="utf-8")
     prose = text[text.index("### Deadlines") : text.index("<!-- schema: Deadlines -->")]
