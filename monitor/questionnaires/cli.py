@@ -4,7 +4,7 @@ comparing two versions of a questionnaire.
 These commands need no application: they only read files.
 """
 
-import json
+from pathlib import Path
 
 import click
 from flask_babel import gettext as _
@@ -12,6 +12,8 @@ from flask_babel import ngettext
 
 from monitor.questionnaires.catalogs import catalog_problems
 from monitor.questionnaires.diff import diff, format_diff
+from monitor.questionnaires.json_schema import KINDS
+from monitor.questionnaires.json_schema import render as render_schema
 from monitor.questionnaires.loader import (
     DefinitionError,
     content_hash,
@@ -56,9 +58,29 @@ def validate_command(paths: tuple[str, ...], catalogs: str | None) -> None:
 
 
 @questionnaire.command("schema")
-def schema_command() -> None:
-    """Print the JSON Schema of questionnaire files (for editors)."""
-    click.echo(json.dumps(QuestionnaireDef.model_json_schema(), indent=2, ensure_ascii=False))
+@click.option(
+    "--kind",
+    type=click.Choice(KINDS),
+    default="questionnaire",
+    show_default=True,
+    help="Which kind of definition file the schema describes.",
+)
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Write the schema to this file instead of printing it.",
+)
+def schema_command(kind: str, output: str | None) -> None:
+    """Print the JSON Schema (draft 2020-12) of one kind of definition file, for editors.
+
+    The committed copies are docs/schema/<kind>.schema.json; docs/questionnaires.md
+    documents every key.
+    """
+    text = render_schema(kind)
+    if output is None:
+        click.echo(text)
+    else:
+        Path(output).write_text(text + "\n", encoding="utf-8")
 
 
 def _definition_for_diff(path: str, audience: str | None, party: str | None) -> QuestionnaireDef:

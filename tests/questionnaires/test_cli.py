@@ -43,5 +43,6 @@ def test_schema_prints_json_schema() -> None:
     result = CliRunner().invoke(questionnaire, ["schema"])
     assert result.exit_code == 0
     schema = json.loads(result.output)
-    assert schema["title"] == "QuestionnaireDef"
+    assert schema["title"] == "monitor questionnaire file"
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
     assert "StatisticsTableItem" in schema["$defs"]
