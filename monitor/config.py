@@ -36,6 +36,14 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
     Sources, last wins: defaults, ``MONITOR_*`` environment variables, ``overrides``
     (used by tests). ``DATABASE_URL`` is any SQLAlchemy URL; the default is an SQLite file
     in the instance folder. ``SESSION_LIFETIME`` is in seconds.
+
+    Uploads (:mod:`monitor.core.storage`): ``UPLOAD_STORAGE`` names the kind of store
+    (``local``), ``UPLOAD_DIR`` its directory (default ``instance/uploads``),
+    ``MAX_UPLOAD_BYTES`` the size limit of one file in bytes (default 25 MiB, issue 4) and
+    ``MAX_REQUEST_BYTES`` the limit of a whole request (default four files at the limit
+    plus 1 MiB of form fields), beyond which Werkzeug answers 413 without reading on. A
+    file above ``MAX_UPLOAD_BYTES`` in a request under ``MAX_REQUEST_BYTES`` is refused
+    beside its question while the rest of the page is saved.
     """
     env = {k[len("MONITOR_") :]: v for k, v in os.environ.items() if k.startswith("MONITOR_")}
     overrides = dict(overrides or {})
@@ -46,11 +54,16 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         "DEFAULT_LOCALE": "en",
         "SESSION_LIFETIME": "28800",
         "SESSION_COOKIE_SECURE": "0",
+        "UPLOAD_STORAGE": "local",
+        "UPLOAD_DIR": str(instance_path / "uploads"),
+        "MAX_UPLOAD_BYTES": str(25 * 1024 * 1024),
     }
     cfg.update(env)
     cfg.update(overrides)
     secret = cfg.get("SECRET_KEY") or _secret_key(instance_path)
     lifetime = int(cfg["SESSION_LIFETIME"])
+    max_upload = int(cfg["MAX_UPLOAD_BYTES"])
+    max_request = int(cfg.get("MAX_REQUEST_BYTES") or 4 * max_upload + 1024 * 1024)
     out: dict[str, Any] = {
         "SECRET_KEY": secret,
         "SQLALCHEMY_ENGINES": {"default": cfg["DATABASE_URL"]},
@@ -64,6 +77,11 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": str(cfg["SESSION_COOKIE_SECURE"]) in ("1", "true", "True"),
         "WTF_CSRF_TIME_LIMIT": None,
+        "UPLOAD_STORAGE": cfg["UPLOAD_STORAGE"],
+        "UPLOAD_DIR": str(cfg["UPLOAD_DIR"]),
+        "MAX_UPLOAD_BYTES": max_upload,
+        "MAX_REQUEST_BYTES": max_request,
+        "MAX_CONTENT_LENGTH": max_request,
         # SQLite cannot ALTER most things: Alembic's batch mode copies the table instead
         "ALEMBIC_CONTEXT": {"render_as_batch": True, "compare_type": True},
     }

@@ -63,6 +63,8 @@ def make_app(tmp_path: Path, **overrides: object) -> Flask:
         "DATABASE_URL": url,
         "SECRET_KEY": "test-secret",
         "WTF_CSRF_ENABLED": False,
+        # uploads go to the test's own folder, never to instance/uploads
+        "UPLOAD_DIR": str(tmp_path / "uploads"),
     }
     config.update(overrides)
     return create_app(config)

@@ -11,6 +11,7 @@ from babel.numbers import (
     get_group_symbol,
     parse_decimal,
 )
+from babel.units import format_unit
 from flask_babel import get_locale, get_translations
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
@@ -135,3 +136,18 @@ def qtext(text: str | None, *, markdown: bool = False, notice: bool = True) -> M
         else:
             html += Markup(' <span class="untranslated-notice">({})</span>').format(message)
     return html
+
+
+def format_size(size: int, locale: str) -> str:
+    """A size in bytes for people, in ``locale``: ``"340 kB"``, ``"1,5 Mo"``, ``"25 МБ"``.
+
+    Counted in binary multiples (1 kB = 1024 bytes, 1 MB = 1024 kB), as file managers and
+    upload limits are usually stated, so the 25 MiB default limit reads "25 MB".
+    """
+    if size < 1024:
+        return format_unit(size, "digital-byte", "long", locale=locale)
+    if size < 1024 * 1024:
+        return format_unit(round(size / 1024), "digital-kilobyte", "short", locale=locale)
+    return format_unit(
+        Decimal(size) / (1024 * 1024), "digital-megabyte", "short", locale=locale, format="#,##0.#"
+    )
