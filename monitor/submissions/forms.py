@@ -9,7 +9,9 @@ Field names, for an item answered under the name ``n`` (the item id at section l
 - ``n__<row index>__<column index>`` for each cell of a statistics table, plus
   ``...__reason`` (why a figure is not available) and ``n__explanation`` (the
   respondent's explanation of figures a warning flags);
-- ``n__count`` (hidden) for the number of entries shown of a repeatable group.
+- ``n__count`` (hidden) for the number of entries shown of a repeatable group;
+- for a file item no WTForms field: the file input ``n``, and ``n__remove`` /
+  ``n__reuse`` checkboxes, read by :mod:`monitor.submissions.attachments`.
 
 Item ids never contain ``__`` (the loader refuses them), so these names cannot collide.
 Fields never validate on a draft save: everything typed is kept as typed, and numbers
@@ -18,7 +20,7 @@ are stored canonically only when they parse in the user's locale
 """
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from flask_babel import gettext as _
@@ -45,6 +47,7 @@ from monitor.core.i18n import (
 )
 from monitor.questionnaires.schema import (
     DateItem,
+    FileItem,
     GroupItem,
     ItemBase,
     LongTextItem,
@@ -65,6 +68,11 @@ from monitor.submissions.definitions import (
     table_columns,
     table_rows,
 )
+from monitor.submissions.files import attachment_ids
+
+#: Reads a file field: ``(item, field name) -> new answer`` (see
+#: :class:`monitor.submissions.attachments.FileFieldReader`).
+FileReader = Callable[[FileItem, str], Any]
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -255,10 +263,23 @@ def _field(form: FlaskForm, name: str) -> Any:
 
 
 def _read(
-    form: FlaskForm, item: ItemBase, name: str, locale: str, out: dict[str, Any], key: str
+    form: FlaskForm,
+    item: ItemBase,
+    name: str,
+    locale: str,
+    out: dict[str, Any],
+    key: str,
+    files: FileReader | None = None,
 ) -> None:
     """Store the answer to ``item`` read from fields named ``name`` into ``out[key]``
-    (and ``out[key + "__other"]`` for a specify text)."""
+    (and ``out[key + "__other"]`` for a specify text). A file item's answer comes from
+    ``files``; without it, the key is left out (the stored answer is kept)."""
+    # --- file items
+    if isinstance(item, FileItem):
+        if files is not None:
+            out[key] = files(item, name)
+        return
+    # --- end file items
     if isinstance(item, SingleChoiceItem | MultipleChoiceItem):
         if isinstance(item, MultipleChoiceItem):
             out[key] = list(_field(form, name) or []) or None
@@ -295,12 +316,16 @@ def _read(
 
 
 def values_from_form(
-    form: FlaskForm, section: Section, locale: str, remove: tuple[str, int] | None = None
+    form: FlaskForm,
+    section: Section,
+    locale: str,
+    remove: tuple[str, int] | None = None,
+    files: FileReader | None = None,
 ) -> dict[str, Any]:
     """Answer key -> stored value, from a posted section form (see the Answer docstring).
     A blank answer is None. A repeatable group's value is the list of its non-blank
     entries, each mapping member id to value; ``remove`` = (group id, entry index) drops
-    that entry."""
+    that entry. File fields are read by ``files`` (which stores their uploads)."""
     out: dict[str, Any] = {}
     for item in answerable(section.items):
         if isinstance(item, GroupItem):
@@ -314,14 +339,20 @@ def values_from_form(
                 entry: dict[str, Any] = {}
                 for member in answerable(item.items):
                     _read(
-                        form, member, member_name(item.id, e, member.id), locale, entry, member.id
+                        form,
+                        member,
+                        member_name(item.id, e, member.id),
+                        locale,
+                        entry,
+                        member.id,
+                        files,
                     )
                 entry = {k: v for k, v in entry.items() if v is not None}
                 if entry:
                     entries.append(entry)
             out[item.id] = entries or None
         else:
-            _read(form, item, item.id, locale, out, item.id)
+            _read(form, item, item.id, locale, out, item.id, files)
     return out
 
 
@@ -442,7 +473,8 @@ def display_answer(
     """A stored answer made readable for ``locale``: option labels translated (with the
     "please specify" text, taken from ``siblings``, the answers beside it), numbers
     formatted. A table is returned as a mapping of cell key to cell text (templates lay
-    it out); a group as a list of entries, each a list of ``(member, display value)``."""
+    it out); a group as a list of entries, each a list of ``(member, display value)``; a
+    file answer as its list of attachment ids (templates look them up and link them)."""
     if value is None:
         return None
     siblings = siblings or {}
@@ -467,6 +499,8 @@ def display_answer(
         return f"{display_number(value.get('amount'), locale)} {value.get('currency', '')}"
     if isinstance(item, StatisticsTableItem) and isinstance(value, dict):
         return table_display(item, value, locale)
+    if isinstance(item, FileItem):  # --- file items
+        return attachment_ids(value)
     if isinstance(item, GroupItem) and isinstance(value, list):
         from monitor.questionnaires.visibility import hidden_members
 

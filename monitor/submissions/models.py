@@ -1,4 +1,4 @@
-"""Replies (the Party's official reply, NGO parallel input) and answers."""
+"""Replies (the Party's official reply, NGO parallel input), answers and attachments."""
 
 import enum
 from datetime import datetime
@@ -66,7 +66,11 @@ class Answer(SQLModel, table=True):
     object mapping ``"row|column"`` to a cell (a number string; ``{"state": "estimate",
     "value": "120"}``; or ``{"state": "not_available", "reason": "..."}``) plus an optional
     ``"explanation"`` of figures a warning flags; for a repeatable group a list of entries,
-    each mapping member id to a value of the same forms. The "please specify" text of a
+    each mapping member id to a value of the same forms. For a file item (also as a group
+    member) the value is a list of :class:`Attachment` ids of the same reply, in the order
+    attached: ``[12, 15]``; entries written as ``{"id": 12}`` are read the same way
+    (:func:`monitor.submissions.attachments.attachment_ids`), and one attachment may be
+    listed by several answers. The "please specify" text of a
     choice item is a separate answer keyed ``<item id>__other``. ``language`` is the UI
     language the answer was written in. ``active`` is false while the item is hidden
     (retired, or its ``show_if`` condition false): the answer is kept, but neither
@@ -83,3 +87,26 @@ class Answer(SQLModel, table=True):
     active: bool = True
     updated_at: datetime = Field(default_factory=utcnow)
     updated_by_id: int | None = Field(default=None, foreign_key="user.id")
+
+
+class Attachment(SQLModel, table=True):
+    """A file attached to a reply (a law, a plan, a study), referenced by the answers of
+    file items (see :class:`Answer`).
+
+    The bytes are stored once per content in :mod:`monitor.core.storage` under
+    ``sha256`` (64 hex digits), so two attachments with the same content share one blob and
+    never collide, whatever their names. ``size`` is in bytes; ``content_type`` is the MIME
+    type sniffed from the bytes, never the browser's claim; ``filename`` is the name as the
+    uploader gave it, in any script, with only path components and control characters
+    removed (known-failures B29); it is shown and sent back on download, never used as a
+    path. ``uploaded_at`` is UTC.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    reply_id: int = Field(foreign_key="reply.id", index=True)
+    sha256: str = Field(max_length=64, index=True)
+    size: int = Field(sa_type=sa.BigInteger)
+    content_type: str = Field(max_length=120)
+    filename: str = Field(max_length=255)
+    uploaded_by_id: int | None = Field(default=None, foreign_key="user.id")
+    uploaded_at: datetime = Field(default_factory=utcnow)

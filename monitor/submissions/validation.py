@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 
 from monitor.questionnaires.schema import (
     DateItem,
+    FileItem,
     GroupItem,
     ItemBase,
     LongTextItem,
@@ -40,6 +41,7 @@ from monitor.submissions.definitions import (
     table_columns,
     table_rows,
 )
+from monitor.submissions.files import attachment_ids
 
 
 @dataclass(frozen=True)
@@ -71,13 +73,16 @@ def anchor_of(item_id: str, cell: str | None = None) -> str:
 
 def is_blank(value: Any) -> bool:
     """True for no answer: None, a whitespace-only string, an empty list or table, or a
-    money answer without an amount."""
+    money answer without an amount. A list is blank when all its entries are: option
+    codes, group entries, or the attachment ids of a file answer (ids are never blank)."""
     if value is None:
         return True
     if isinstance(value, str):
         return not value.strip()
-    if isinstance(value, list):  # ticked options, or a group's entries
-        return all(is_blank(v) if isinstance(v, str | dict) else True for v in value)
+    if isinstance(value, list):  # ticked options, a group's entries, attachment ids
+        return all(
+            is_blank(v) if isinstance(v, str | dict) else not isinstance(v, int) for v in value
+        )
     if isinstance(value, dict):
         if "amount" in value:
             return is_blank(value.get("amount"))
@@ -116,6 +121,8 @@ def check_item(item: ItemBase, value: Any, siblings: Mapping[str, Any] | None = 
                 return [(_("Fill in the table: it is required."), None, "error")]
             if isinstance(item, GroupItem):
                 return [(_("Add at least one entry: it is required."), None, "error")]
+            if isinstance(item, FileItem):  # --- file items
+                return [(_("Attach at least one file: it is required."), None, "error")]
             return [(_("Answer this question: it is required."), None, "error")]
         if isinstance(item, GroupItem) and item.min_entries:
             return _entries_count(item, 0)
@@ -180,6 +187,24 @@ def check_item(item: ItemBase, value: Any, siblings: Mapping[str, Any] | None = 
         out.extend(check_table(item, value if isinstance(value, dict) else {}))
     elif isinstance(item, GroupItem):
         out.extend(check_group(item, value if isinstance(value, list) else [], siblings))
+    # --- file items: at least one file when required (the blank check above), at most
+    # max_files (a newer questionnaire version may have lowered it)
+    elif isinstance(item, FileItem):
+        count = len(attachment_ids(value))
+        if count > item.max_files:
+            out.append(
+                (
+                    ngettext(
+                        "Attach at most %(num)d file: remove %(extra)d.",
+                        "Attach at most %(num)d files: remove %(extra)d.",
+                        item.max_files,
+                        extra=count - item.max_files,
+                    ),
+                    None,
+                    "error",
+                )
+            )
+    # --- end file items
     return out
 
 
