@@ -16,6 +16,7 @@ from monitor.extensions import db
 from monitor.questionnaires.visibility import hidden_items
 from monitor.rounds.access import evaluation_or_404
 from monitor.rounds.models import Audience, Evaluation, EvaluationRound
+from monitor.submissions.attachments import attachments_of_replies
 from monitor.submissions.definitions import answerable, definition_of, find_section
 from monitor.submissions.forms import display_answer
 from monitor.submissions.models import Answer, Reply, ReplyStatus
@@ -161,4 +162,5 @@ def compare(evaluation_id: int) -> str:
         party_reply=party_reply,
         party_column=party_column,
         ngo_columns=columns,
+        files=attachments_of_replies(db.session, reply_ids),  # file answers as links
     )

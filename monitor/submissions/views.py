@@ -1,16 +1,29 @@
 """Answering a questionnaire: task list, section pages, check answers, submission,
-read-only reply."""
+read-only reply, attachment downloads."""
 
 import json
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlmodel import select
 from werkzeug.wrappers import Response
 
 from monitor.accounts.models import Organisation, Party, User
+from monitor.core.downloads import content_disposition
+from monitor.core.storage import current_storage
 from monitor.core.web import current_language
 from monitor.extensions import db
 from monitor.questionnaires.conditions import references, to_json
@@ -18,7 +31,7 @@ from monitor.questionnaires.schema import GroupItem
 from monitor.questionnaires.visibility import hidden_items, hidden_members, parsed
 from monitor.rounds.access import evaluation_or_404
 from monitor.rounds.models import Audience, Evaluation, EvaluationRound
-from monitor.submissions import services
+from monitor.submissions import attachments, services
 from monitor.submissions.access import (
     can_edit_reply,
     can_submit_reply,
@@ -54,6 +67,13 @@ def _register_table_helpers(state: Any) -> None:
             isinstance(text, str) and text.strip().casefold() in NOT_AVAILABLE_MARKS
         ),
     )
+
+
+@bp.record_once
+def _register_file_helpers(state: Any) -> None:  # --- file items
+    from monitor.submissions.files import file_type_label
+
+    state.app.jinja_env.filters["file_type"] = file_type_label
 
 
 def _condition_json(expression: str) -> str:
@@ -113,9 +133,34 @@ def section(reply_id: int, section_id: str) -> str | Response:
         if action.startswith("remove:"):
             group_id, _sep, entry_text = action[7:].rpartition(":")
             remove = (group_id, int(entry_text)) if entry_text.isdigit() else None
-        values = values_from_form(form, sec, locale, remove=remove)
+        # --- file items: the reader stores accepted uploads as the form is read
+        file_reader = attachments.FileFieldReader(
+            db.session,
+            current_storage(),
+            reply,
+            current_user,
+            definition,
+            sec,
+            stored,
+            request.files,
+            request.form,
+            current_app.config["MAX_UPLOAD_BYTES"],
+        )
+        # --- end file items
+        values = values_from_form(form, sec, locale, remove=remove, files=file_reader)
         services.save_answers(db.session, reply, current_user, values, locale)
         db.session.commit()
+        # --- file items: a refused file keeps the respondent on the section, with the
+        # reasons beside the question; everything else posted has been saved
+        if file_reader.problems:
+            session["file_errors"] = {
+                "reply": reply.id,
+                "section": sec.id,
+                "errors": file_reader.problems,
+            }
+            flash(_("Your answers have been saved, but some files were not attached."), "error")
+            return redirect(url_for("submissions.section", reply_id=reply.id, section_id=sec.id))
+        # --- end file items
         if action.startswith("lang:") and action[5:] in ("en", "fr", "ru"):
             session["lang"] = action[5:]
             current_user.locale = action[5:]
@@ -168,6 +213,26 @@ def section(reply_id: int, section_id: str) -> str | Response:
             if p.section_id == sec.id and p.level == "error":
                 error_list.append(p)
                 errors.setdefault(p.anchor, []).append(p.message)
+    # --- file items: attached files, and the files the last save refused
+    file_fields = attachments.section_file_fields(
+        db.session,
+        reply,
+        definition,
+        sec,
+        stored,
+        entries,
+        current_app.config["MAX_UPLOAD_BYTES"],
+        locale,
+    )
+    refused = session.pop("file_errors", None)
+    if refused and refused.get("reply") == reply.id and refused.get("section") == sec.id:
+        for name, messages in refused["errors"].items():
+            item_id, cell = attachments.problem_target(name)
+            for message in messages:
+                p = Problem(sec.id, item_id, message, "error", cell)
+                error_list.append(p)
+                errors.setdefault(p.anchor, []).append(message)
+    # --- end file items
     return render_template(
         "submissions/section.html",
         definition=definition,
@@ -182,6 +247,7 @@ def section(reply_id: int, section_id: str) -> str | Response:
         authors=authors,
         hidden_keys=_hidden_keys(definition, sec, stored),
         outside=json.dumps(_outside_values(definition, sec, stored)),
+        file_fields=file_fields,
         **_context(reply, evaluation),
     )
 
@@ -281,6 +347,7 @@ def reply_view(reply_id: int) -> str:
         shown=shown,
         hidden=hidden,
         answers=answers,
+        files=attachments.attachments_of_replies(db.session, [reply.id]),  # file items
         editable=can_edit_reply(current_user, reply, evaluation),
         respondent=is_respondent(current_user, reply, evaluation),
         **_context(reply, evaluation),
@@ -330,3 +397,58 @@ def confidentiality(reply_id: int) -> Response:
     db.session.commit()
     flash(_("Your choice about publication has been saved."), "success")
     return redirect(url_for("submissions.task_list", reply_id=reply.id))
+
+
+# --- file items: downloads --------------------------------------------------------------
+
+
+@bp.route("/replies/<int:reply_id>/attachments/<int:attachment_id>")
+@login_required
+def attachment(reply_id: int, attachment_id: int) -> Response:
+    """Download an attachment of a reply, for whoever may see the reply
+    (:mod:`monitor.submissions.access`: the panel only once submitted, never another
+    Party, a Party never an NGO submission); 404 otherwise, and for a file no answer of
+    the reply lists any more (or, for the panel, only answers to hidden items).
+
+    Always sent as a download (``Content-Disposition: attachment`` with the name as given,
+    RFC 5987 ``filename*`` for any script), with the sniffed content type, ``nosniff``
+    and a sandboxing CSP, so an uploaded file never runs as a page of the site.
+    """
+    reply, evaluation = reply_or_404(reply_id)
+    definition = definition_of(db.session, reply.questionnaire_version_id)
+    values = services.answer_values(db.session, reply)
+    found = attachments.visible_attachment(
+        db.session,
+        reply,
+        definition,
+        values,
+        attachment_id,
+        respondent=is_respondent(current_user, reply, evaluation),
+    )
+    if found is None:
+        abort(404)
+    try:
+        stream = current_storage().open(found.sha256)
+    except FileNotFoundError:
+        current_app.logger.error(
+            "attachment %s of reply %s: blob %s missing", found.id, reply.id, found.sha256
+        )
+        abort(404)
+    response = send_file(
+        stream,
+        mimetype=found.content_type,
+        as_attachment=True,
+        download_name=f"attachment-{found.id}",
+        etag=found.sha256,
+        conditional=True,
+    )
+    response.headers["Content-Disposition"] = content_disposition(
+        found.filename, fallback=f"attachment-{found.id}"
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response.cache_control.private = True
+    return response
+
+
+# --- end file items
