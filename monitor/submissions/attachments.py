@@ -467,6 +467,18 @@ class FileField:
     multiple: bool
 
 
+def blank_file_field(item: FileItem, max_bytes: int, locale: str) -> FileField:
+    """The :class:`FileField` of a file item with nothing attached (a questionnaire
+    preview, which has no reply)."""
+    return FileField(
+        attached=[],
+        reusable=[],
+        hint=file_hint(item, max_bytes, locale),
+        accept=accept_attribute(item),
+        multiple=item.max_files > 1,
+    )
+
+
 def section_file_fields(
     session: Session,
     reply: Reply,

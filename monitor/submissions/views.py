@@ -73,7 +73,14 @@ def _register_table_helpers(state: Any) -> None:
 def _register_file_helpers(state: Any) -> None:  # --- file items
     from monitor.submissions.files import file_type_label
 
+    def blank_file_field(item: Any) -> attachments.FileField:
+        """For pages without a reply (the preview): the field with nothing attached."""
+        return attachments.blank_file_field(
+            item, current_app.config["MAX_UPLOAD_BYTES"], current_language()
+        )
+
     state.app.jinja_env.filters["file_type"] = file_type_label
+    state.app.jinja_env.globals["blank_file_field"] = blank_file_field
 
 
 def _condition_json(expression: str) -> str:

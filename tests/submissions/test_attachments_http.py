@@ -402,3 +402,20 @@ def test_group_file_links_on_the_reply_view_and_hidden_files_withheld_from_the_p
     login(client, world.users["panel"])
     assert client.get(url).status_code == 404
     assert "Устав.pdf" not in client.get(f"/replies/{rid}/view").get_data(as_text=True)
+
+
+def test_preview_shows_file_items_without_a_reply(client, world, app):
+    login(client, world.users["secretariat"])
+    with app.app_context():
+        version_id = db.session.get(Evaluation, world.am.id).questionnaire_version_id
+    html = client.get(f"/questionnaires/versions/{version_id}?section=documents").get_data(
+        as_text=True
+    )
+    assert re.search(r'<input type="file"[^>]*id="item-laws"', html)
+    assert "You can attach up to 2 files, each at most 25 MB." in html
+    html = client.get(f"/questionnaires/versions/{version_id}?section=coordination").get_data(
+        as_text=True
+    )
+    assert 'name="bodies__0__body_statute"' in html
+    with app.app_context():
+        assert db.session.exec(select(Reply)).all() == []
