@@ -401,6 +401,19 @@ def problem_target(name: str) -> tuple[str, str | None]:
     return name, None
 
 
+def first_problems(problems: Mapping[str, list[str]], limit: int = 8) -> dict[str, list[str]]:
+    """At most ``limit`` messages of ``problems`` (field name -> messages), in order:
+    enough to show why files were refused, small enough to carry in a session cookie."""
+    out: dict[str, list[str]] = {}
+    left = limit
+    for name, messages in problems.items():
+        if left <= 0:
+            break
+        out[name] = list(messages[:left])
+        left -= len(out[name])
+    return out
+
+
 class FileFieldReader:
     """Applies a posted section form to its file fields, as
     :func:`monitor.submissions.forms.values_from_form` reads them: called with

@@ -160,10 +160,12 @@ def section(reply_id: int, section_id: str) -> str | Response:
         # --- file items: a refused file keeps the respondent on the section, with the
         # reasons beside the question; everything else posted has been saved
         if file_reader.problems:
+            # carried to the next page in the (cookie) session: at most a few messages,
+            # so that a page refusing many files cannot overflow the 4 KB cookie
             session["file_errors"] = {
                 "reply": reply.id,
                 "section": sec.id,
-                "errors": file_reader.problems,
+                "errors": attachments.first_problems(file_reader.problems),
             }
             flash(_("Your answers have been saved, but some files were not attached."), "error")
             return redirect(url_for("submissions.section", reply_id=reply.id, section_id=sec.id))

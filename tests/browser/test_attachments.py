@@ -24,7 +24,16 @@ def test_attach_download_refuse_and_remove(page: Page, artifacts: Path, tmp_path
     (tmp_path / "scan.pdf").write_bytes(image("PNG"))  # a picture named as a PDF
 
     sign_in(page, "contact.ua@example.org")
+    # The account's own language is Russian, and the language-switch test expects it so:
+    # switched to English here, and back to Russian at the end whatever happens.
     switch_language(page, "en")
+    try:
+        _attach_download_refuse_and_remove(page, artifacts, tmp_path)
+    finally:
+        page.goto("/lang/ru?next=/dashboard")
+
+
+def _attach_download_refuse_and_remove(page: Page, artifacts: Path, tmp_path: Path) -> None:
     page.locator("main").get_by_role("link", name="Open the evaluation").click()
     page.locator("main form button[type=submit]").click()
     page.get_by_role("link", name="Right to information").click()

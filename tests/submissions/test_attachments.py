@@ -335,3 +335,10 @@ def test_submission_needs_required_file_and_at_most_max_files(reply):
     services.save_answers(s, r, user, {"laws": ids[:2]}, "en")
     services.submit_reply(s, r, user)
     s.commit()
+
+
+def test_refusals_carried_to_the_next_page_are_capped():
+    from monitor.submissions.attachments import first_problems
+
+    problems = {"laws": [f"m{i}" for i in range(6)], "plan": ["p1", "p2", "p3"], "x": ["y"]}
+    assert first_problems(problems) == {"laws": [f"m{i}" for i in range(6)], "plan": ["p1", "p2"]}
