@@ -153,8 +153,9 @@ PARTY_Q: dict[str, Any] = {
                         {
                             "id": "budget_share",
                             "kind": "number",
-                            "label": "Share of the budget spent on assistance",
-                            "unit": "per cent",
+                            "label": "Share of the budget spent on assistance (% of the total)",
+                            # a "%" in questionnaire text must never meet %-formatting
+                            "unit": "%",
                             "integer": False,
                             "decimals": 1,
                             "min": 0,

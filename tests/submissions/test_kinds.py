@@ -260,6 +260,7 @@ def _csrf(html: str) -> dict[str, str]:
 def test_section_page_hides_conditional_questions_until_saved(app, http):
     client, url, _reply_id = http
     html = client.get(url).get_data(as_text=True)
+    assert "Share of the budget spent on assistance (% of the total)" in html
     assert re.search(r'id="q-bodies"[^>]*\bhidden\b', html)
     assert "data-show-if=" in html and "conditions.js" in html
     data = {**_csrf(html), "has_body": "yes", "bodies__count": "1", "action": "stay"}
