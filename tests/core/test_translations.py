@@ -11,6 +11,7 @@ from babel.support import Translations
 from click.testing import CliRunner
 
 from monitor.cli import main
+from monitor.config import PROJECT_ROOT
 from monitor.core.cli import translations_group
 from monitor.core.translations import read_catalog
 from monitor.questionnaires.cli import questionnaire
@@ -19,6 +20,15 @@ ROOT = Path(__file__).resolve().parents[2]
 PARTY = Path("questionnaires/greta-round3/party.yaml")
 OLD = "At what stage are victims first informed of their rights, as a rule?"
 NEW = "At what stage are victims first informed of their rights, as a general rule?"
+
+
+def _line_of(text: str) -> int:
+    """The 1-based line of the label ``text`` in the shipped party.yaml (items move)."""
+    lines = (PROJECT_ROOT / PARTY).read_text(encoding="utf-8").splitlines()
+    return next(n for n, line in enumerate(lines, 1) if line.endswith(f"label: {text}"))
+
+
+LINE = _line_of(OLD)
 
 
 @pytest.fixture
@@ -76,7 +86,7 @@ def test_changed_english_is_missing_until_update_then_outdated_in_fr_and_ru(
     for lang in ("fr", "ru"):
         assert counts[lang, "questionnaires"][1:] == (1, 0)
         assert counts[lang, "interface"] == before[lang, "interface"]
-        assert f"{lang} missing {PARTY}:51: {NEW!r}" in output
+        assert f"{lang} missing {PARTY}:{LINE}: {NEW!r}" in output
 
     # --update: re-extracted, merged; the changed text is fuzzy (outdated), not missing.
     code, output = _status("--root", str(project), "--update", "--list")
@@ -87,7 +97,7 @@ def test_changed_english_is_missing_until_update_then_outdated_in_fr_and_ru(
         translated = before[lang, "questionnaires"][0] - 1
         assert counts[lang, "questionnaires"] == (translated, 0, 1)
         assert counts[lang, "interface"] == before[lang, "interface"]
-        assert f"{lang} outdated {PARTY}:51: {NEW!r} (was {OLD!r})" in output
+        assert f"{lang} outdated {PARTY}:{LINE}: {NEW!r} (was {OLD!r})" in output
 
         po = project / "translations" / lang / "LC_MESSAGES" / "messages.po"
         entry = read_catalog(po, lang)[NEW]
@@ -119,7 +129,7 @@ def test_changed_english_is_missing_until_update_then_outdated_in_fr_and_ru(
     lines = result.output.splitlines()
     assert lines[-1] == "2 problems found."
     assert lines[0] == (
-        f"{project / PARTY}:51:20: label {NEW!r} has an outdated (fuzzy) French translation "
+        f"{project / PARTY}:{LINE}:20: label {NEW!r} has an outdated (fuzzy) French translation "
         f"in {project / 'translations/fr/LC_MESSAGES/messages.po'}"
     )
     assert "Russian translation" in lines[1]
@@ -175,7 +185,7 @@ def test_changed_twice_before_review_keeps_the_english_it_was_translated_from(
     party.write_text(party.read_text(encoding="utf-8").replace(NEW, newer), encoding="utf-8")
     code, output = _status("--root", str(project), "--update", "--list")
     assert code == 1
-    assert f"fr outdated {PARTY}:51: {newer!r} (was {OLD!r})" in output
+    assert f"fr outdated {PARTY}:{LINE}: {newer!r} (was {OLD!r})" in output
     po = project / "translations" / "fr" / "LC_MESSAGES" / "messages.po"
     entry = read_catalog(po, "fr")[newer]
     assert entry is not None and entry.fuzzy and entry.previous_id == [OLD]
