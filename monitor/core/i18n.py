@@ -24,13 +24,15 @@ SOURCE_LANGUAGE = "en"
 _SPACES = re.compile(r"[ \u00a0\u202f]")
 _AMBIGUOUS_DOT = re.compile(r"^-?\d{1,3}(\.\d{3})+$")
 _PLAIN = re.compile(r"-?\d+(\.\d+)?")
+_SPACE_GROUPED = re.compile(r"^-?\d{1,3}([ \u00a0\u202f]\d{3})+([.,]\d+)?$")
 
 
 def parse_number(text: str, locale: str) -> Decimal | None:
     """Parse ``text`` typed in ``locale`` (``"1 234,5"`` in French) into a Decimal.
 
     Any space (ordinary, no-break, narrow no-break) is read as the locale's grouping
-    space where the locale groups with a space (French, Russian). Babel's strict mode
+    space where the locale groups with a space (French, Russian); in other locales spaces
+    are accepted between groups of three digits (``"1 500 000"``). Babel's strict mode
     rejects malformed input such as ``"1,,000"``. Where the decimal sign is a comma, a
     dot is accepted as a decimal point (``"25.00"``) except before exactly three final
     digits (``"1.234"``), which could mean 1234 and is refused as ambiguous. Returns None
@@ -43,6 +45,9 @@ def parse_number(text: str, locale: str) -> Decimal | None:
     decimal_sign = get_decimal_symbol(locale)
     if group.isspace():
         text = _SPACES.sub(group, text)
+    elif _SPACE_GROUPED.match(text):
+        # "1 500 000" is unambiguous in any locale: spaces between groups of three digits
+        text = _SPACES.sub("", text)
     if decimal_sign == "," and _AMBIGUOUS_DOT.search(text):
         return None
     try:

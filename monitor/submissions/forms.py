@@ -134,13 +134,25 @@ def parse_cell(text: str | None, locale: str, reason: str | None = None) -> Any:
     m = _ESTIMATE.match(raw)
     if m:
         rest = raw[m.end() :]
-        parsed = parse_number(rest, locale)
-        return {
-            "state": "estimate",
-            "value": canonical_number(parsed) if parsed is not None else rest,
-        }
-    parsed = parse_number(raw, locale)
-    return canonical_number(parsed) if parsed is not None else raw
+        return {"state": "estimate", "value": number_or_typed(rest, locale)}
+    return number_or_typed(raw, locale)
+
+
+def number_or_typed(text: str, locale: str) -> str | dict[str, str]:
+    """``text`` typed in ``locale`` as stored: the canonical number string when it parses
+    (``"1 234,5"`` in French -> ``"1234.5"``), else ``{"typed": text}``, so that text
+    that did not parse is kept as typed but can never be read as a number later (``1.000``
+    is refused as ambiguous in French; stored bare it would read as 1)."""
+    parsed = parse_number(text, locale)
+    return canonical_number(parsed) if parsed is not None else {"typed": text.strip()}
+
+
+def shown_number(stored: Any, locale: str) -> str:
+    """A stored number for ``locale``: formatted, or the text as typed when it did not
+    parse (see :func:`number_or_typed`)."""
+    if isinstance(stored, dict):
+        return str(stored.get("typed", ""))
+    return display_number(stored, locale)
 
 
 def cell_text(cell: Any, locale: str) -> str:
@@ -153,8 +165,8 @@ def cell_text(cell: Any, locale: str) -> str:
         if cell.get("state") == "not_available":
             return _("n/a")
         if cell.get("state") == "estimate":
-            return "~" + display_number(cell.get("value"), locale)
-        return ""
+            return "~" + shown_number(cell.get("value"), locale)
+        return shown_number(cell, locale)
     return display_number(str(cell), locale)
 
 
@@ -249,12 +261,11 @@ def _text(value: Any) -> str | None:
     return text if text.strip() else None
 
 
-def _number(value: Any, locale: str) -> str | None:
+def _number(value: Any, locale: str) -> str | dict[str, str] | None:
     text = _text(value)
     if text is None:
         return None
-    parsed = parse_number(text, locale)
-    return canonical_number(parsed) if parsed is not None else text.strip()
+    return number_or_typed(text, locale)
 
 
 def _field(form: FlaskForm, name: str) -> Any:
@@ -377,9 +388,9 @@ def _fill(
     elif value is None:
         return
     elif isinstance(item, NumberItem):
-        data[name] = display_number(value, locale)
+        data[name] = shown_number(value, locale)
     elif isinstance(item, MoneyItem) and isinstance(value, dict):
-        data[name + "__amount"] = display_number(value.get("amount"), locale)
+        data[name + "__amount"] = shown_number(value.get("amount"), locale)
         data[name + "__currency"] = value.get("currency")
     elif isinstance(item, StatisticsTableItem) and isinstance(value, dict):
         for r, (row, _rl) in enumerate(table_rows(item)):
@@ -494,9 +505,9 @@ def display_answer(
         return yes_no_labels(item).get(value, value)
     if isinstance(item, NumberItem):
         unit = (" " + _(item.unit)) if item.unit else ""
-        return display_number(value, locale) + unit
+        return shown_number(value, locale) + unit
     if isinstance(item, MoneyItem) and isinstance(value, dict):
-        return f"{display_number(value.get('amount'), locale)} {value.get('currency', '')}"
+        return f"{shown_number(value.get('amount'), locale)} {value.get('currency', '')}"
     if isinstance(item, StatisticsTableItem) and isinstance(value, dict):
         return table_display(item, value, locale)
     if isinstance(item, FileItem):  # --- file items

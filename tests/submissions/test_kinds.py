@@ -168,7 +168,9 @@ def test_decimal_number_places_and_bounds(app, world, typed, ok):
         ("≈ 12", "en", {"state": "estimate", "value": "12"}),
         ("n/a", "en", {"state": "not_available", "reason": None}),
         ("Н/Д", "ru", {"state": "not_available", "reason": None}),
-        ("lots", "en", "lots"),
+        ("lots", "en", {"typed": "lots"}),
+        ("1.000", "fr", {"typed": "1.000"}),  # ambiguous: never read as 1 later
+        ("~1.000", "fr", {"state": "estimate", "value": {"typed": "1.000"}}),
         ("  ", "en", None),
     ],
 )
@@ -350,3 +352,24 @@ def test_reply_view_leaves_out_hidden_items(app, web_world, http):
     html = client.get(f"/replies/{reply_id}/view").get_data(as_text=True)
     assert "Share of the budget" in html
     assert "Why is the share so high?" not in html and "Kept answer" not in html
+
+
+def test_ambiguous_figure_typed_in_french_is_kept_and_refused_not_read_as_one(app, http):
+    """Critic's find: "1.000" typed in French was stored bare and later read as 1."""
+    client, _url, reply_id = http
+    url = f"/replies/{reply_id}/sections/statistics"
+    client.get("/lang/fr")
+    html = client.get(url).get_data(as_text=True)
+    data = {**_csrf(html), "victims__0__0": "1.000", "victims__1__0": "1 000", "action": "stay"}
+    client.post(url, data=data)
+    html = client.get(url).get_data(as_text=True)
+    assert 'value="1.000"' in html  # shown as typed
+    with app.app_context():
+        answer = db.session.exec(
+            select(Answer).where(Answer.reply_id == reply_id, Answer.item_id == "victims")
+        ).one()
+        assert answer.value == {"2022|total": {"typed": "1.000"}, "2023|total": "1000"}
+        from monitor.submissions.models import Reply
+
+        problems = services.check_reply(db.session, db.session.get(Reply, reply_id))
+        assert ("victims", "2022|total") in [(p.item_id, p.cell) for p in problems]
