@@ -13,9 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlmodel import col, select
 
+from monitor.core.i18n import qt
 from monitor.core.web import current_language
 from monitor.extensions import db
 from monitor.questionnaires.loader import (
@@ -25,11 +27,11 @@ from monitor.questionnaires.loader import (
     load_questionnaire_file,
     load_round_file,
 )
-from monitor.questionnaires.schema import QuestionnaireDef
+from monitor.questionnaires.schema import GroupItem, QuestionnaireDef
 from monitor.questionnaires.visibility import hidden_items
 from monitor.rounds.models import EvaluationRound, QuestionnaireVersion
 from monitor.submissions.definitions import definition_of, find_section
-from monitor.submissions.forms import build_form_class, form_data
+from monitor.submissions.forms import build_form_class, entry_counts, form_data, values_from_form
 
 bp = Blueprint("preview", __name__, template_folder="templates", url_prefix="/questionnaires")
 
@@ -95,9 +97,35 @@ def _render(
     sec = find_section(definition, request.args.get("section") or sections[0].id)
     if sec is None:
         abort(404)
-    empty: dict[str, Any] = {}
-    form = build_form_class(sec)(formdata=None, data=form_data(sec, empty, current_language()))
-    hidden = hidden_items(definition, empty)
+    locale = current_language()
+    # The group buttons (add / remove an entry) reload the page with what was typed in the
+    # query string: the preview shows the result, and nothing is stored.
+    action = request.args.get("action", "")
+    values: dict[str, Any] = {}
+    entries = entry_counts(sec, values, {})
+    if action:
+        posted = build_form_class(sec, entry_counts(sec, values, request.args))(
+            formdata=request.args
+        )
+        remove = None
+        if action.startswith("remove:"):
+            group_id, _sep, entry_text = action[7:].rpartition(":")
+            remove = (group_id, int(entry_text)) if entry_text.isdigit() else None
+        values = {
+            k: v
+            for k, v in values_from_form(posted, sec, locale, remove=remove).items()
+            if v is not None
+        }
+        entries = entry_counts(sec, values, {})
+        for item in sec.items:
+            if isinstance(item, GroupItem) and action == f"add:{item.id}":
+                kept = values.get(item.id)
+                n = len(kept) if isinstance(kept, list) else 0
+                entries[item.id] = min(max(n + 1, item.min_entries, 1), item.max_entries)
+    form = build_form_class(sec, entries)(
+        formdata=None, data=form_data(sec, values, locale, entries)
+    )
+    hidden = hidden_items(definition, values)
     return render_template(
         "preview/section.html",
         definition=definition,
@@ -108,6 +136,7 @@ def _render(
         here=here,
         problems=problems,
         hidden_keys={i.id for i in sec.items if i.id in hidden},
+        hidden_fields={k: v for k, v in here.items() if k != "version_id" and k != "relpath"},
         outside=json.dumps({}),
         errors={},
     )
@@ -123,8 +152,8 @@ def version(version_id: int) -> str:
         abort(404)
     definition = definition_of(db.session, version_id)
     rnd = db.session.get(EvaluationRound, stored.round_id)
-    heading = f"{rnd.title if rnd else ''} · {stored.audience}" + (
-        f" · {stored.party_code}" if stored.party_code else ""
+    heading = (
+        f"{qt(rnd.title) if rnd else ''} · {_audience(str(stored.audience), stored.party_code)}"
     )
     return _render(definition, heading, {"version_id": version_id}, [])
 
@@ -159,7 +188,7 @@ def file(relpath: str) -> str:
             except ValueError:
                 abort(404)
             here.update(audience=audience, party=party or "")
-            heading = f"{relpath} · {audience}" + (f" · {party}" if party else "")
+            heading = f"{relpath} · {_audience(audience, party)}"
         else:
             definition = load_questionnaire_file(path)
             heading = relpath
@@ -170,6 +199,13 @@ def file(relpath: str) -> str:
             problems=[_relative(p, root) for p in exc.problems],
         )
     return _render(definition, heading, here, [])
+
+
+def _audience(audience: str, party: str | None) -> str:
+    """ "Party questionnaire for AM" or "NGO questionnaire", in the reader's language."""
+    if audience == "ngo":
+        return _("NGO questionnaire")
+    return _("Party questionnaire for %(code)s", code=party or "")
 
 
 def _relative(problem: Problem, root: Path) -> Problem:

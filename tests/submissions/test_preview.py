@@ -73,3 +73,30 @@ def test_a_broken_file_shows_its_located_problems(app, client, world, tmp_path: 
     assert "The file cannot be previewed: 1 problem" in html
     assert "greta-round3/party.yaml:" in html
     assert "no item &#39;sc_exist&#39;; did you mean &#39;sc_exists&#39;?" in html
+
+
+def test_preview_group_buttons_add_and_remove_entries_in_place(client, world):
+    """Critic's find: the group buttons left the preview's section and dropped the text."""
+    login(client, world.users["secretariat"])
+    url = f"/questionnaires/versions/{world.am.questionnaire_version_id}"
+    args = {
+        "section": "coordination",
+        "has_body": "yes",
+        "bodies__count": "1",
+        "bodies__0__body_name": "Commission nationale",
+        "action": "add:bodies",
+    }
+    html = client.get(url, query_string=args).get_data(as_text=True)
+    assert "<h1>Co-ordination" in html
+    assert 'value="Commission nationale"' in html
+    assert 'name="bodies__1__body_name"' in html
+    assert 'name="section" value="coordination"' in html
+    args = {
+        **args,
+        "bodies__count": "2",
+        "bodies__1__body_name": "Ministry",
+        "action": "remove:bodies:0",
+    }
+    html = client.get(url, query_string=args).get_data(as_text=True)
+    assert 'value="Ministry"' in html and "Commission nationale" not in html
+    assert 'name="bodies__1__body_name"' not in html
