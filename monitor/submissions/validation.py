@@ -64,6 +64,17 @@ class Problem:
         return anchor_of(self.item_id, self.cell)
 
 
+@dataclass(frozen=True)
+class Note:
+    """A message shown beside a field: ``level`` ``error`` or ``warning``."""
+
+    message: str
+    level: str = "error"
+
+    def __str__(self) -> str:
+        return self.message
+
+
 def anchor_of(item_id: str, cell: str | None = None) -> str:
     """The HTML id of an item's input, or of one of its cells (see :class:`Problem`)."""
     if cell:
@@ -401,7 +412,7 @@ def check_table(item: StatisticsTableItem, cells: Mapping[str, Any]) -> Found:
                     out.append(
                         (
                             _("%(cell)s: say why the figure is not available.", cell=name(cell)),
-                            cell,
+                            cell + "|reason",  # links to the reason field below the table
                             "error",
                         )
                     )

@@ -48,7 +48,7 @@ from monitor.submissions.forms import (
     values_from_form,
 )
 from monitor.submissions.progress import section_progress
-from monitor.submissions.validation import Problem, is_blank, validate_reply, visible_answers
+from monitor.submissions.validation import Note, Problem, is_blank, validate_reply, visible_answers
 
 bp = Blueprint("submissions", __name__, template_folder="templates")
 
@@ -215,13 +215,15 @@ def section(reply_id: int, section_id: str) -> str | Response:
         for u in db.session.exec(select(User).where(User.id.in_(author_ids)))  # type: ignore[union-attr]
     }
     error_list: list[Problem] = []
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[Note]] = {}  # HTML id of a field -> its errors and warnings
     if request.args.get("check"):
-        # Came from "check answers": show this section's problems beside the fields.
+        # Came from "check answers": show this section's problems beside the fields (the
+        # error summary lists errors; warnings are shown at their fields only).
         for p in validate_reply(definition, stored):
-            if p.section_id == sec.id and p.level == "error":
-                error_list.append(p)
-                errors.setdefault(p.anchor, []).append(p.message)
+            if p.section_id == sec.id:
+                if p.level == "error":
+                    error_list.append(p)
+                errors.setdefault(p.anchor, []).append(Note(p.message, p.level))
     # --- file items: attached files, and the files the last save refused
     file_fields = attachments.section_file_fields(
         db.session,
@@ -240,7 +242,7 @@ def section(reply_id: int, section_id: str) -> str | Response:
             for message in messages:
                 p = Problem(sec.id, item_id, message, "error", cell)
                 error_list.append(p)
-                errors.setdefault(p.anchor, []).append(message)
+                errors.setdefault(p.anchor, []).append(Note(message))
     # --- end file items
     return render_template(
         "submissions/section.html",

@@ -191,7 +191,7 @@ def test_not_available_cells_need_a_reason_and_are_skipped_by_rules(app, world):
     }
     services.save_answers(db.session, reply, user, dict(COMPLETE, victims=victims), "en")
     # the part above the "total" is not an error: the total is not available
-    assert _problems(reply, "victims") == [("victims", "2022|total", "error")]
+    assert _problems(reply, "victims") == [("victims", "2022|total|reason", "error")]
     victims["2022|total"] = {"state": "not_available", "reason": "Register started in 2023"}
     services.save_answers(db.session, reply, user, {"victims": victims}, "en")
     assert _problems(reply, "victims") == []
@@ -373,3 +373,27 @@ def test_ambiguous_figure_typed_in_french_is_kept_and_refused_not_read_as_one(ap
 
         problems = services.check_reply(db.session, db.session.get(Reply, reply_id))
         assert ("victims", "2022|total") in [(p.item_id, p.cell) for p in problems]
+
+
+def test_check_mode_shows_warnings_at_their_cells_and_links_reasons(app, http):
+    """Critic's find: the section page in check mode hid warnings, linked an n/a reason
+    error to the cell instead of the reason field, and did not mark cells invalid."""
+    client, _url, reply_id = http
+    url = f"/replies/{reply_id}/sections/statistics"
+    html = client.get(url).get_data(as_text=True)
+    data = {
+        **_csrf(html),
+        "victims__0__0": "n/a",
+        "justice__0__0": "3",  # prosecutions
+        "justice__0__1": "5",  # convictions: more than prosecutions, a warning
+        "action": "stay",
+    }
+    client.post(url, data=data)
+    html = client.get(url + "?check=1").get_data(as_text=True)
+    assert 'href="#cell-victims-2022-total-reason"' in html
+    assert 'id="cell-victims-2022-total-reason"' in html
+    assert re.search(r'class="warning-message">.*Convictions \(5\) is more than', html)
+    cell = re.search(r'<input[^>]*id="cell-justice-2023-convictions"[^>]*>', html)
+    assert cell and 'aria-describedby="cell-justice-2023-convictions-msg"' in cell.group(0)
+    assert 'aria-invalid="false"' in cell.group(0)  # a warning, not an error
+    assert 'id="cell-justice-2023-convictions-msg"' in html
