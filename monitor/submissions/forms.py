@@ -198,11 +198,13 @@ def _add_fields(attrs: dict[str, Field], item: ItemBase, name: str) -> None:
     elif isinstance(item, NumberItem | YearItem | DateItem):
         attrs[name] = StringField(label)
     elif isinstance(item, MoneyItem):
-        attrs[name + "__amount"] = StringField(label)
+        attrs[name + "__amount"] = StringField(_("Amount"))
+        # With several currencies the respondent picks one: no silent default.
+        choices = [Choice(c, c) for c in item.currencies]
+        if len(item.currencies) > 1:
+            choices.insert(0, Choice("", _("Choose a currency")))
         attrs[name + "__currency"] = SelectField(
-            _("Currency"),
-            choices=[Choice(c, c) for c in item.currencies],
-            validate_choice=False,
+            _("Currency"), choices=choices, validate_choice=False
         )
     elif isinstance(item, StatisticsTableItem):
         rows = table_rows(item)

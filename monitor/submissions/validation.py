@@ -17,6 +17,7 @@ from typing import Any
 from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
 
+from monitor.core.i18n import qt
 from monitor.questionnaires.schema import (
     DateItem,
     FileItem,
@@ -322,9 +323,10 @@ def check_group(item: GroupItem, entries: list[Any], outer: Mapping[str, Any]) -
                 out.append(
                     (
                         _(
-                            "Entry %(n)d, %(question)s: %(message)s",
+                            "%(entry)s %(n)d, %(question)s: %(message)s",
+                            entry=qt(item.entry_label) if item.entry_label else _("Entry"),
                             n=e + 1,
-                            question=_(member.label),
+                            question=qt(member.label),
                             message=message,
                         ),
                         where,

@@ -198,6 +198,16 @@ def section(reply_id: int, section_id: str) -> str | Response:
                 )
         if action in ("save", "next"):
             return redirect(url_for("submissions.task_list", reply_id=reply.id))
+        if remove is not None:
+            # back to the group: keyboard focus continues from there, not from the top
+            return redirect(
+                url_for(
+                    "submissions.section",
+                    reply_id=reply.id,
+                    section_id=sec.id,
+                    _anchor=f"item-{remove[0]}",
+                )
+            )
         return redirect(url_for("submissions.section", reply_id=reply.id, section_id=sec.id))
     entries = entry_counts(sec, stored, {})
     added = request.args.get("add")

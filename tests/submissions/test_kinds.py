@@ -102,7 +102,7 @@ def test_group_entries_are_checked_member_by_member(app, world):
         ("1|body_kind|other", "error"),
     ]
     messages = [p.message for p in services.check_reply(db.session, reply)]
-    assert any(m.startswith("Entry 2, Name of the body:") for m in messages)
+    assert any(m.startswith("Body 2, Name of the body:") for m in messages)
 
 
 def test_group_entry_counts(app, world):
@@ -300,7 +300,8 @@ def test_group_add_and_remove_entries_keep_typed_answers(app, http):
         "bodies__1__body_kind": "ministry",
         "action": "remove:bodies:0",
     }
-    client.post(url, data=data)
+    resp = client.post(url, data=data)
+    assert resp.location.endswith("#item-bodies")  # focus continues from the group
     with app.app_context():
         answer = db.session.exec(
             select(Answer).where(Answer.reply_id == reply_id, Answer.item_id == "bodies")
