@@ -19,6 +19,7 @@ exist, Part II only for Parties of the round.
 """
 
 import difflib
+import functools
 import hashlib
 import json
 import os
@@ -474,19 +475,39 @@ class _Placed:
     group: str | None
 
 
+@dataclass
+class _Seen:
+    """What :func:`_check_sections` has seen: the first place (``path:line:column``) of
+    each item and section id, and every item placed, in order."""
+
+    items: dict[str, str] = field(default_factory=dict)
+    sections: dict[str, str] = field(default_factory=dict)
+    placed: list[_Placed] = field(default_factory=list)
+
+    def copy(self) -> "_Seen":
+        return _Seen(dict(self.items), dict(self.sections), list(self.placed))
+
+
 def _check_sections(
     sources: list[_SectionSource],
     instrument: InstrumentDef | None,
     dimensions: DimensionsDef | None,
     dimensions_known: bool,
     periods: dict[str, NamedPeriod] | None = None,
-) -> None:
+    after: _Seen | None = None,
+) -> _Seen:
     """Checks over sections that may come from several files (Part II). ``periods`` are
-    the questionnaire's named periods (None: not known here, e.g. a Part II file alone)."""
+    the questionnaire's named periods (None: not known here, e.g. a Part II file alone).
+
+    ``after`` is what an earlier call saw of sections that come before ``sources`` (the
+    questionnaire itself, for a Party's Part II): their ids count as taken and conditions
+    are checked over both, but those sections are not checked again, so that a round of
+    many Parties costs one check of the questionnaire, not one per Party. Returns what
+    this call saw, ``after`` included (``after`` itself is left unchanged).
+    """
     articles = {a.number for a in instrument.articles} if instrument else None
-    seen_items: dict[str, str] = {}
-    seen_sections: dict[str, str] = {}
-    placed: list[_Placed] = []
+    seen = after.copy() if after is not None else _Seen()
+    seen_items, seen_sections, placed = seen.items, seen.sections, seen.placed
 
     def item_seen(doc: Document, iloc: Loc, item: ItemBase) -> None:
         first = seen_items.get(item.id)
@@ -529,11 +550,23 @@ def _check_sections(
                         placed.append(_Placed(doc, mloc, member, item.id))
                         _check_item(doc, mloc, member, dimensions, dimensions_known, periods)
     _check_conditions(placed)
+    return seen
 
 
 def _condition_problem(p: _Placed, message: str, column: int | None = None) -> None:
     where = f" (at character {column})" if column else ""
     p.doc.problem((*p.loc, "show_if"), f"{_dotted((*p.loc, 'show_if'))}: {message}{where}")
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_condition(text: str) -> conditions.Condition | conditions.ConditionSyntaxError:
+    """:func:`conditions.parse` once per text (the trees are immutable): a round checks
+    the questionnaire's conditions again with each Party's Part II. Returns the tree or
+    the syntax error."""
+    try:
+        return conditions.parse(text)
+    except conditions.ConditionSyntaxError as exc:
+        return exc
 
 
 def _check_conditions(placed: list[_Placed]) -> None:
@@ -545,10 +578,9 @@ def _check_conditions(placed: list[_Placed]) -> None:
     for p in placed:
         if p.item.show_if is None:
             continue
-        try:
-            tree = conditions.parse(p.item.show_if)
-        except conditions.ConditionSyntaxError as exc:
-            _condition_problem(p, exc.message, exc.column)
+        tree = _parse_condition(p.item.show_if)
+        if isinstance(tree, conditions.ConditionSyntaxError):
+            _condition_problem(p, tree.message, tree.column)
             continue
         edges: list[str] = []
         for ref in conditions.references(tree):
@@ -840,11 +872,11 @@ def _check_questionnaire(
             f"parts[{p}].country_specific: only one part can be country-specific",
         )
     own = _questionnaire_sources(doc, q)
-    _check_sections(own, instrument, dimensions, dimensions_known, q.periods)
+    seen = _check_sections(own, instrument, dimensions, dimensions_known, q.periods)
     # ids must be unique across the whole questionnaire including each Party's Part II;
-    # problems found again on the questionnaire itself are deduplicated by the loader.
+    # conditions are checked over both (problems found again are deduplicated).
     for src in part2:
-        _check_sections([*own, src], instrument, dimensions, dimensions_known, q.periods)
+        _check_sections([src], instrument, dimensions, dimensions_known, q.periods, after=seen)
 
 
 def _raw_duplicate_ids(doc: Document) -> None:
@@ -998,6 +1030,7 @@ class _Loader:
         self.docs: dict[str, Document] = {}
         self.models: dict[tuple[str, str], Any] = {}
         self.checked: set[tuple[Any, ...]] = set()
+        self.rounds: dict[str, LoadedRound | None] = {}
 
     def doc(self, path: str) -> Document:
         key = _norm(path)
@@ -1068,8 +1101,17 @@ class _Loader:
         return {_relative(round_path, n) for n in names if isinstance(n, str)}
 
     def load_round(self, path: str) -> LoadedRound | None:
-        """Validate a round and every file it names; None when any has a problem."""
+        """Validate a round and every file it names; None when any has a problem.
+
+        Once per round file: validating a folder reaches the round again from each of
+        its Part II files, and a second check would only find the same problems.
+        """
         path = _norm(path)
+        if path not in self.rounds:
+            self.rounds[path] = self._load_round(path)
+        return self.rounds[path]
+
+    def _load_round(self, path: str) -> LoadedRound | None:
         doc = self.doc(path)
         rnd: RoundDef | None = self.model(path, "round")
         if rnd is None:
