@@ -306,8 +306,10 @@ def _blank(value: Any) -> bool:
 
 
 def _number(value: Any) -> Decimal | None:
+    """The finite number ``value`` stands for, or None (NaN and infinities are not
+    answers; comparing a NaN would raise InvalidOperation)."""
     if isinstance(value, Decimal):
-        return value
+        return value if value.is_finite() else None
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
@@ -327,7 +329,10 @@ def _equal(a: Any, b: Any) -> bool:
         return na == nb
     if isinstance(a, list | tuple) and not isinstance(b, list | tuple):
         return False
-    return bool(a == b)
+    try:
+        return bool(a == b)
+    except ArithmeticError:  # a signalling NaN Decimal raises InvalidOperation on ==
+        return False
 
 
 def _in(needle: Any, haystack: Any) -> bool:
