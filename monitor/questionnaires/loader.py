@@ -35,6 +35,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.constructor import SafeConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from ruamel.yaml.reader import ReaderError
 
 from monitor.questionnaires import conditions, schema
 from monitor.questionnaires.schema import (
@@ -79,14 +80,27 @@ _SECTIONS = TypeAdapter(list[Section])
 M = TypeVar("M", bound=BaseModel)
 
 
+#: Characters that str.splitlines() breaks at, mapped to their escaped spelling.
+_ESCAPED_BREAKS = str.maketrans(
+    {c: c.encode("unicode_escape").decode("ascii") for c in "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"}
+)
+
+
 @dataclass(frozen=True, order=True)
 class Problem:
-    """One problem in a definition file; ``line`` and ``column`` count from 1."""
+    """One problem in a definition file; ``line`` and ``column`` count from 1.
+
+    The message is one line: line breaks in it (from quoted YAML text it cites) are shown
+    escaped, as ``\\n``, so that ``str()`` stays ``path:line:column: message`` on one line.
+    """
 
     path: str
     line: int
     column: int
     message: str
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "message", self.message.translate(_ESCAPED_BREAKS))
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}:{self.column}: {self.message}"
@@ -266,6 +280,16 @@ def read_yaml(path: str | os.PathLike[str]) -> Document:
     return parse_yaml(text, str(path), doc)
 
 
+def _text_position(text: str, index: int) -> tuple[int, int]:
+    """1-based (line, column) of character ``index`` of ``text``, counted as ruamel.yaml's
+    marks count them under YAML 1.2: a line ends at \\n or a lone \\r; a BOM takes no
+    column."""
+    index = max(0, min(index, len(text)))
+    breaks = [m.end() for m in re.finditer(r"\n|\r(?!\n)", text) if m.start() < index]
+    start = breaks[-1] if breaks else 0
+    return len(breaks) + 1, len(text[start:index].replace("\ufeff", "")) + 1
+
+
 def parse_yaml(text: str, path: str = "<string>", doc: Document | None = None) -> Document:
     """Like :func:`read_yaml` for YAML ``text`` already read; ``path`` names it in problems."""
     doc = doc or Document(path)
@@ -278,8 +302,14 @@ def parse_yaml(text: str, path: str = "<string>", doc: Document | None = None) -
         detail = "; ".join(x for x in (exc.context, exc.problem) if x)
         doc.problems.append(Problem(doc.path, line, column, f"YAML syntax error: {detail}"))
         return doc
+    except ReaderError as exc:  # a character YAML does not allow, e.g. a control character
+        line, column = _text_position(text, exc.position)
+        reason = str(exc).splitlines()[0]  # the rest names the position as an offset
+        doc.problems.append(Problem(doc.path, line, column, f"YAML syntax error: {reason}"))
+        return doc
     except (YAMLError, RecursionError, ValueError) as exc:
-        doc.problems.append(Problem(doc.path, 1, 1, f"YAML syntax error: {exc}"))
+        detail = " ".join(str(exc).split())
+        doc.problems.append(Problem(doc.path, 1, 1, f"YAML syntax error: {detail}"))
         return doc
     if root is None:
         doc.problems.append(Problem(doc.path, 1, 1, "the file is empty"))

@@ -291,3 +291,29 @@ def test_dates_stay_dates_when_dumped() -> None:
     """The round's unquoted dates survive the dump used by data mutations."""
     parties = DATA["round"]["parties"]
     assert all(isinstance(p["questionnaire_sent"], date) for p in parties)
+
+
+def test_control_character_is_located(tmp_path: Path) -> None:
+    """Found by fuzzing: a character YAML forbids gave a problem at 1:1 whose message ran
+    over two lines ('... not allowed\\n  in "<unicode string>", position 412')."""
+    tree = tmp_path / "questionnaires"
+    shutil.copytree(SOURCE, tree)
+    path = tree / FILES["dimensions"]
+    path.write_text(TEXTS["dimensions"].replace("label: Sex", "label: S\x1fex"), "utf-8")
+    line = TEXTS["dimensions"].splitlines().index("    label: Sex") + 1
+    assert [str(p) for p in validate_paths([path])] == [
+        f"{path}:{line}:13: YAML syntax error: unacceptable character #x001f: special "
+        "characters are not allowed"
+    ]
+
+
+def test_line_breaks_in_cited_text_are_escaped(tmp_path: Path) -> None:
+    """A quoted key with a line break in it is cited on one line (one problem a line)."""
+    tree = tmp_path / "questionnaires"
+    shutil.copytree(SOURCE, tree)
+    path = tree / FILES["ngo"]
+    text = TEXTS["ngo"].replace("    title: ", '    "tit\\nle": x\n    title: ', 1)
+    path.write_text(text, "utf-8")
+    (problem,) = validate_paths([path])
+    assert_located([problem])
+    assert problem.message == "parts[0].tit\\nle: unknown field 'tit\\nle'; did you mean 'title'?"
