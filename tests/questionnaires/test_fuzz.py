@@ -37,7 +37,10 @@ scalars = st.one_of(
 
 def check(text: str) -> None:
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "q.yaml"
+        # one level down: validate_paths also reads the YAML files of the parent folder
+        # (looking for a round), which for a folder made directly in /tmp is all of /tmp
+        (Path(folder) / "q").mkdir()
+        path = Path(folder) / "q" / "q.yaml"
         path.write_text(text, encoding="utf-8")
         try:
             result = load_questionnaire_file(path)
