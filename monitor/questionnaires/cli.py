@@ -24,6 +24,7 @@ from monitor.questionnaires.loader import (
     validate_paths,
 )
 from monitor.questionnaires.schema import QuestionnaireDef
+from monitor.questionnaires.stats import Budget, over_budget, reports_for_paths
 
 
 @click.group("questionnaire")
@@ -39,11 +40,37 @@ def questionnaire() -> None:
     help="Also report each text without a current translation in a catalog of this "
     "folder (<lang>/LC_MESSAGES/messages.po): missing, empty or outdated (fuzzy).",
 )
-def validate_command(paths: tuple[str, ...], catalogs: str | None) -> None:
+@click.option(
+    "--stats",
+    is_flag=True,
+    help="Also print the size of each questionnaire (per Party for a round) and warn "
+    "above the budgets below.",
+)
+@click.option("--max-items", default=Budget.items, show_default=True, help="Budget (--stats).")
+@click.option(
+    "--max-cells", default=Budget.table_cells, show_default=True, help="Budget (--stats)."
+)
+@click.option(
+    "--max-conditions", default=Budget.conditions, show_default=True, help="Budget (--stats)."
+)
+def validate_command(
+    paths: tuple[str, ...],
+    catalogs: str | None,
+    stats: bool,
+    max_items: int,
+    max_cells: int,
+    max_conditions: int,
+) -> None:
     """Check the YAML files in PATHS (directories are searched for *.yaml).
 
     Prints each problem as path:line:column: message, then a summary line. Exits with
     status 1 when there is any problem, 0 when all files are clean.
+
+    With --stats, prints before the summary line the counts of each questionnaire (for a
+    round: each Party's, with its Part II, and the NGO questionnaire's): sections, items
+    by kind, required items, tables and their cells, conditions (show_if), groups; and a
+    line starting "warning:" for each count above its budget. Warnings do not change the
+    exit status: a budget is advice to the authors, not an error.
     """
     problems = validate_paths(paths)
     if catalogs:
@@ -51,10 +78,36 @@ def validate_command(paths: tuple[str, ...], catalogs: str | None) -> None:
         problems.sort(key=lambda p: (p.path, p.line, p.column, p.message))
     for problem in problems:
         click.echo(str(problem))
+    if stats:
+        _print_stats(paths, Budget(max_items, max_cells, max_conditions))
     if problems:
         click.echo(ngettext("%(num)d problem found.", "%(num)d problems found.", len(problems)))
         raise SystemExit(1)
     click.echo(_("No problems found."))
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
+def _print_stats(paths: tuple[str, ...], budget: Budget) -> None:
+    """The --stats report: two lines per questionnaire, then a ``warning:`` line per
+    count above budget. For YAML authors, like the problems: not translated."""
+    reports, failed = reports_for_paths(paths)
+    for report in reports:
+        s = report.stats
+        kinds = ", ".join(f"{kind} {count}" for kind, count in s.by_kind.items())
+        click.echo(
+            f"{report.label}: {_count(s.sections, 'section')}, {_count(s.items, 'item')} "
+            f"({s.required} required), {_count(s.tables, 'table')} "
+            f"({_count(s.table_cells, 'cell')}), {_count(s.conditions, 'condition')}, "
+            f"{_count(s.groups, 'group')}"
+        )
+        click.echo(f"  items by kind: {kinds or 'none'}")
+        for measure, value, limit in over_budget(s, budget):
+            click.echo(f"warning: {report.label}: {value} {measure}, above the budget of {limit}")
+    for path in failed:
+        click.echo(f"{path}: not counted: it has problems")
 
 
 @questionnaire.command("schema")
