@@ -122,7 +122,9 @@ class _Generator:
             ident, kind, codes = self.rng.choice(self.targets[-40:])
             if kind == "yes_no":
                 parts.append(
-                    f"{ident} = 'yes'" if self.rng.random() < 0.6 else f"{ident} in ['yes', 'partly']"
+                    f"{ident} = 'yes'"
+                    if self.rng.random() < 0.6
+                    else f"{ident} in ['yes', 'partly']"
                 )
             elif kind == "single_choice":
                 parts.append(f"{ident} = '{self.rng.choice(codes)}'")
@@ -163,8 +165,10 @@ class _Generator:
         if not member:
             self.emit(indent, f"articles: {_articles(rng, self.articles)}")
             if rng.random() < 0.2:
-                self.emit(indent, "themes: [" + ", ".join(rng.sample(["gender", "children",
-                                                                      "labour"], 2)) + "]")
+                self.emit(
+                    indent,
+                    "themes: [" + ", ".join(rng.sample(["gender", "children", "labour"], 2)) + "]",
+                )
         if kind != "info" and rng.random() < 0.35:
             self.emit(indent, "required: true")
 
@@ -281,6 +285,7 @@ class _Generator:
             ("part_3", "Part III: statistics", statistics_share, False),
         ]
         section_no = 0
+        first_kinds = list(kinds)
         for part_id, title, budget, country in part_plan:
             self.emit(2, f"- id: {part_id}")
             self.emit(4, f"title: {_q(title)}")
@@ -305,6 +310,8 @@ class _Generator:
                         break
                     if part_id == "part_3":
                         kind = "statistics_table" if n % 2 == 0 else "text"
+                    elif first_kinds and stop - self.count >= 6:
+                        kind = first_kinds.pop(0)  # every kind once, even in a small file
                     else:
                         kind = rng.choices(kinds, weights)[0]
                         if kind == "statistics_table" and rng.random() < 0.5:
@@ -440,8 +447,9 @@ def main(argv: list[str] | None = None) -> None:
     if args.profile:
         print(profile(args.profile))
         return
-    print(f"{'items':>6} {'KiB':>7} {'parse ms':>9} {'validate ms':>12} {'ratio':>6} "
-          f"{'us/item':>8}")
+    print(
+        f"{'items':>6} {'KiB':>7} {'parse ms':>9} {'validate ms':>12} {'ratio':>6} {'us/item':>8}"
+    )
     for n in args.items:
         row = measure(n, args.repeat)
         print(
