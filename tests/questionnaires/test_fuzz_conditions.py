@@ -17,7 +17,9 @@ names = st.sampled_from(NAMES) | st.from_regex(r"[a-z_][a-z0-9_]{0,6}", fullmatc
     lambda n: n not in {"and", "or", "not", "in"}
 )
 space = st.sampled_from([" ", "  ", "\t", "\n", " \u3000 "])
-strings = st.text(st.characters(blacklist_characters="'\"", blacklist_categories=["Cs"]), max_size=6)
+strings = st.text(
+    st.characters(blacklist_characters="'\"", blacklist_categories=["Cs"]), max_size=6
+)
 literals = st.one_of(
     strings.map(lambda s: f"'{s}'"),
     strings.map(lambda s: f'"{s}"'),
