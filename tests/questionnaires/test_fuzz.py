@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
@@ -19,6 +19,7 @@ from monitor.questionnaires.loader import (
     read_yaml,
     validate_paths,
 )
+from tests.questionnaires.fuzzing import fuzz_settings
 from tests.questionnaires.helpers import GOOD
 
 GOOD_TEXT = (GOOD / "party.yaml").read_text(encoding="utf-8")
@@ -112,7 +113,7 @@ def line_edits(draw: st.DrawFn) -> str:
     return "\n".join(lines) + "\n"
 
 
-FUZZ = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FUZZ = fuzz_settings(80)
 
 
 @FUZZ
