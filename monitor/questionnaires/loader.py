@@ -297,7 +297,8 @@ def _gc_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector. Reading YAML allocates a node, a mark and a
     location for every value, all alive until the document is converted; each collection
     would walk them all again, which made reading grow faster than the file (about 17 %
-    of the time at 5,000 items, see benchmarks/). Nothing read is garbage meanwhile."""
+    of the time at 5,000 items, see benchmarks/). Little of it is garbage, and that is
+    collected once the file is read."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -618,7 +619,7 @@ def _parse_condition(text: str) -> conditions.Condition | conditions.ConditionSy
     try:
         return conditions.parse(text)
     except conditions.ConditionSyntaxError as exc:
-        return exc
+        return exc.with_traceback(None)  # kept in the cache: without the parser's frames
 
 
 def _check_conditions(placed: list[_Placed]) -> None:
@@ -1262,8 +1263,10 @@ class _Loader:
                                 f"{_dotted(mloc)}: the Party questionnaire has no section "
                                 f"'{mirrored}'",
                             )
-        if instrument is not None:
-            # Part II sections on their own (articles), also when no questionnaire loaded.
+        if instrument is not None and "party" not in questionnaires:
+            # Part II sections on their own (articles) when the Party questionnaire did not
+            # load; otherwise they were checked with it above, where their conditions may
+            # name its items (alone, such a name would read as unknown).
             for src in part2.values():
                 _check_sections([src], instrument, dimensions, rnd.dimensions is not None)
 
