@@ -46,12 +46,26 @@ def questionnaire() -> None:
     help="Also print the size of each questionnaire (per Party for a round) and warn "
     "above the budgets below.",
 )
-@click.option("--max-items", default=Budget.items, show_default=True, help="Budget (--stats).")
 @click.option(
-    "--max-cells", default=Budget.table_cells, show_default=True, help="Budget (--stats)."
+    "--max-items",
+    type=click.IntRange(min=0),
+    default=Budget.items,
+    show_default=True,
+    help="With --stats: warn above this many items in a questionnaire.",
 )
 @click.option(
-    "--max-conditions", default=Budget.conditions, show_default=True, help="Budget (--stats)."
+    "--max-cells",
+    type=click.IntRange(min=0),
+    default=Budget.table_cells,
+    show_default=True,
+    help="With --stats: warn above this many statistics table cells.",
+)
+@click.option(
+    "--max-conditions",
+    type=click.IntRange(min=0),
+    default=Budget.conditions,
+    show_default=True,
+    help="With --stats: warn above this many show_if conditions.",
 )
 def validate_command(
     paths: tuple[str, ...],

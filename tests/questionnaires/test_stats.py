@@ -178,9 +178,15 @@ def test_cli_warns_above_budget_and_keeps_exit_status(tmp_path: Path) -> None:
 
 def test_cli_default_budgets_are_the_documented_ones() -> None:
     result = CliRunner().invoke(questionnaire, ["validate", "--help"])
-    assert "[default: 400]" in result.output
-    assert "[default: 5000]" in result.output
-    assert "[default: 200]" in result.output
+    output = " ".join(result.output.split())
+    for default in ("400", "5000", "200"):
+        assert f"[default: {default};" in output
+    assert Budget() == Budget(items=400, table_cells=5000, conditions=200)
+
+
+def test_cli_refuses_a_negative_budget() -> None:
+    result = CliRunner().invoke(questionnaire, ["validate", "--max-items", "-1", str(GOOD)])
+    assert result.exit_code == 2
 
 
 def test_cli_stats_with_problems(tmp_path: Path) -> None:
