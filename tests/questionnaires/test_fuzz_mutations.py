@@ -121,9 +121,13 @@ def _at(data: Any, path: tuple[Any, ...]) -> Any:
     return data
 
 
+def _has_id(value: Any) -> bool:
+    return isinstance(value, dict) and "id" in value
+
+
 PATHS = {name: _paths(data)[1:] for name, data in DATA.items()}
 #: Paths of mappings with an ``id`` (sections, items) and with a ``kind`` (items).
-WITH_ID = {n: [p for p in PATHS[n] if isinstance(_at(DATA[n], p), dict) and "id" in _at(DATA[n], p)] for n in FILES}  # fmt: skip  # noqa: E501
+WITH_ID = {n: [p for p in PATHS[n] if _has_id(_at(DATA[n], p))] for n in FILES}
 ITEMS = {n: [p for p in WITH_ID[n] if "kind" in _at(DATA[n], p)] for n in FILES}
 ALL_IDS = sorted({_at(DATA[n], p)["id"] for n in FILES for p in WITH_ID[n]})
 
