@@ -524,7 +524,7 @@ class _Placed:
 
     doc: Document
     loc: Loc
-    item: ItemBase
+    item: "ItemBase | _RawItem"
     group: str | None
 
 
@@ -699,6 +699,8 @@ def _check_comparison(p: _Placed, cmp: conditions.Compare, by_id: dict[str, "_Pl
         if target is None:
             continue
         item = target.item
+        if isinstance(item, _RawItem):  # its kind is not known: nothing to compare with
+            continue
         values = lit_side.value if isinstance(lit_side.value, tuple) else (lit_side.value,)
         codes: list[str] | None = None
         if isinstance(item, SingleChoiceItem | MultipleChoiceItem):
@@ -964,6 +966,50 @@ def _raw_duplicate_ids(doc: Document) -> None:
                     seen[(what, ident)] = loc
 
 
+@dataclass(frozen=True)
+class _RawItem:
+    """An item that failed the schema: only its id and condition are known, so conditions
+    naming it are checked for existence only."""
+
+    id: str
+    show_if: str | None
+    kind: str = "unknown"
+
+
+_ITEM = TypeAdapter(schema.Item)
+_MEMBER = TypeAdapter(schema.GroupMember)
+
+
+def _raw_conditions(doc: Document) -> None:
+    """The ``show_if`` checks of :func:`_check_conditions` on a questionnaire that failed
+    the schema, so that dangling names, syntax errors and cycles are reported together
+    with the schema problems (all problems of a file at once). Items that are valid on
+    their own keep their kinds (option codes are checked); the others count by id only."""
+    placed: list[_Placed] = []
+
+    def place(loc: Loc, raw: Any, adapter: TypeAdapter[Any], group: str | None) -> None:
+        if not isinstance(raw, dict) or not isinstance(raw.get("id"), str):
+            return
+        try:
+            item = adapter.validate_python(raw)
+        except ValidationError:
+            show_if = raw.get("show_if")
+            item = _RawItem(raw["id"], show_if if isinstance(show_if, str) else None)
+        placed.append(_Placed(doc, loc, item, group))
+        members = raw.get("items") if raw.get("kind") == "group" else None
+        for m, member in enumerate(members if isinstance(members, list) else []):
+            place((*loc, "items", m), member, _MEMBER, raw["id"])
+
+    parts = doc.data.get("parts") if isinstance(doc.data, dict) else None
+    for p, part in enumerate(parts if isinstance(parts, list) else []):
+        sections = part.get("sections") if isinstance(part, dict) else None
+        for s, section in enumerate(sections if isinstance(sections, list) else []):
+            items = section.get("items") if isinstance(section, dict) else None
+            for i, raw in enumerate(items if isinstance(items, list) else []):
+                place(("parts", p, "sections", s, "items", i), raw, _ITEM, None)
+    _check_conditions(placed)
+
+
 def _check_instrument(doc: Document, instrument: InstrumentDef) -> None:
     _duplicates(doc, ("articles",), [str(a.number) for a in instrument.articles], "article")
     _duplicates(doc, ("proposal_verbs",), list(instrument.proposal_verbs), "verb")
@@ -1111,6 +1157,7 @@ class _Loader:
                 result = _validate(doc, QuestionnaireDef)
                 if result is None:
                     _raw_duplicate_ids(doc)
+                    _raw_conditions(doc)
             elif kind == "instrument":
                 result = _validate(doc, InstrumentDef)
                 if result is not None:

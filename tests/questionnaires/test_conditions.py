@@ -332,3 +332,28 @@ def test_group_members_are_decided_per_entry() -> None:
     assert hidden_members(group, {"m1": "yes"}, {"a": "yes"}) == set()
     assert hidden_members(group, {"m1": "no"}, {"a": "yes"}) == {"m2"}
     assert hidden_members(group, {"m1": "yes"}, {}) == {"m2"}
+
+
+def test_condition_problems_come_with_schema_problems(tmp_path: Path) -> None:
+    """All problems of a file at once: a schema error elsewhere does not hide a dangling
+    name, a syntax error or a cycle in show_if (the critic found them only after fixing
+    the schema errors)."""
+    path = _file(
+        tmp_path,
+        """\
+          - {id: scheme, kind: yes_no, label: Scheme?}
+          - {id: broken, kind: monye, label: Broken, show_if: scheme = 'yes'}
+          - {id: amount, kind: text, label: Amount, show_if: schem = 'yes'}
+          - {id: odd, kind: text, label: Odd, show_if: "scheme = = 1"}
+          - {id: a, kind: text, label: A, show_if: b}
+          - {id: b, kind: text, label: B, show_if: a}
+          - {id: c, kind: text, label: C, show_if: broken = 'x'}
+""",
+    )
+    found = [m.split(": ", 1)[1] for m in _messages(path)]
+    assert any("items[1].kind: unknown item kind 'monye'" in m for m in found), found
+    assert any("items[2].show_if: no item 'schem'; did you mean 'scheme'?" in m for m in found)
+    assert any("items[3].show_if: expected an item id" in m for m in found)
+    assert any("items[4].show_if: conditions form a cycle: a -> b -> a" in m for m in found)
+    # 'broken' failed the schema: it exists, so naming it is no error
+    assert not any("items[6]" in m for m in found), found
