@@ -351,8 +351,8 @@ class StatisticsTableItem(ItemBase):
     """Cell values may be marked as an *estimate*."""
 
 
-#: Items a repeatable group may hold (no groups or tables inside a group).
-GroupMember = Annotated[
+#: The kinds a repeatable group may hold (no groups or tables inside a group).
+_MemberKinds = (
     InfoItem
     | TextItem
     | LongTextItem
@@ -363,9 +363,9 @@ GroupMember = Annotated[
     | MoneyItem
     | DateItem
     | YearItem
-    | FileItem,
-    Field(discriminator="kind"),
-]
+    | FileItem
+)
+GroupMember = Annotated[_MemberKinds, Field(discriminator="kind")]
 
 
 class GroupItem(ItemBase):
@@ -385,22 +385,7 @@ class GroupItem(ItemBase):
     """Most entries (1-200)."""
 
 
-Item = Annotated[
-    InfoItem
-    | TextItem
-    | LongTextItem
-    | SingleChoiceItem
-    | MultipleChoiceItem
-    | YesNoItem
-    | NumberItem
-    | MoneyItem
-    | DateItem
-    | YearItem
-    | FileItem
-    | GroupItem
-    | StatisticsTableItem,
-    Field(discriminator="kind"),
-]
+Item = Annotated[_MemberKinds | GroupItem | StatisticsTableItem, Field(discriminator="kind")]
 
 ITEM_KINDS = (
     "info text long_text single_choice multiple_choice yes_no number money date year "

@@ -482,37 +482,28 @@ def check_table(item: StatisticsTableItem, cells: Mapping[str, Any]) -> Found:
                                     rule.level,
                                 )
                             )
-        elif rule.rule == "column_not_above" and rule.column and rule.other:
-            for row, _rl in rows:
-                a, b = values.get(f"{row}|{rule.column}"), values.get(f"{row}|{rule.other}")
+        elif rule.rule in ("column_not_above", "row_not_above") and rule.other:
+            # (cell, cell it may not exceed): per row for columns, per column for rows
+            pairs = (
+                [(f"{row}|{rule.column}", f"{row}|{rule.other}") for row, _rl in rows]
+                if rule.rule == "column_not_above" and rule.column
+                else [(f"{rule.row}|{key}", f"{rule.other}|{key}") for key, _l, _g in cols]
+                if rule.rule == "row_not_above" and rule.row
+                else []
+            )
+            for cell, other in pairs:
+                a, b = values.get(cell), values.get(other)
                 if a is not None and b is not None and a > b:
                     found.append(
                         (
                             _(
                                 "%(cell)s (%(a)s) is more than %(other)s (%(b)s).",
-                                cell=name(f"{row}|{rule.column}"),
+                                cell=name(cell),
                                 a=_fmt(a),
-                                other=name(f"{row}|{rule.other}"),
+                                other=name(other),
                                 b=_fmt(b),
                             ),
-                            f"{row}|{rule.column}",
-                            rule.level,
-                        )
-                    )
-        elif rule.rule == "row_not_above" and rule.row and rule.other:
-            for key, _label, _g in cols:
-                a, b = values.get(f"{rule.row}|{key}"), values.get(f"{rule.other}|{key}")
-                if a is not None and b is not None and a > b:
-                    found.append(
-                        (
-                            _(
-                                "%(cell)s (%(a)s) is more than %(other)s (%(b)s).",
-                                cell=name(f"{rule.row}|{key}"),
-                                a=_fmt(a),
-                                other=name(f"{rule.other}|{key}"),
-                                b=_fmt(b),
-                            ),
-                            f"{rule.row}|{key}",
+                            cell,
                             rule.level,
                         )
                     )
