@@ -253,6 +253,28 @@ def entry_counts(
     return out
 
 
+def removed_entry(action: str) -> tuple[str, int] | None:
+    """``(group id, entry index)`` for a section form's ``remove:<group>:<index>``
+    button, else None."""
+    if not action.startswith("remove:"):
+        return None
+    group_id, _sep, index = action[7:].rpartition(":")
+    return (group_id, int(index)) if group_id and index.isdigit() else None
+
+
+def with_added_entry(
+    section: Section, entries: dict[str, int], values: Mapping[str, Any], group_id: str | None
+) -> dict[str, int]:
+    """``entries`` (see :func:`entry_counts`) with one blank entry more for ``group_id``
+    after the non-blank ones kept in ``values``, within ``max_entries``."""
+    for item in section.items:
+        if isinstance(item, GroupItem) and item.id == group_id:
+            kept = values.get(item.id)
+            n = len(kept) if isinstance(kept, list) else 0
+            entries[item.id] = min(max(n + 1, item.min_entries, 1), item.max_entries)
+    return entries
+
+
 # --- reading a posted form -----------------------------------------------------------------
 
 

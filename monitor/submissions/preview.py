@@ -27,11 +27,18 @@ from monitor.questionnaires.loader import (
     load_questionnaire_file,
     load_round_file,
 )
-from monitor.questionnaires.schema import GroupItem, QuestionnaireDef
+from monitor.questionnaires.schema import QuestionnaireDef
 from monitor.questionnaires.visibility import hidden_items
 from monitor.rounds.models import EvaluationRound, QuestionnaireVersion
 from monitor.submissions.definitions import definition_of, find_section
-from monitor.submissions.forms import build_form_class, entry_counts, form_data, values_from_form
+from monitor.submissions.forms import (
+    build_form_class,
+    entry_counts,
+    form_data,
+    removed_entry,
+    values_from_form,
+    with_added_entry,
+)
 
 bp = Blueprint("preview", __name__, template_folder="templates", url_prefix="/questionnaires")
 
@@ -107,21 +114,15 @@ def _render(
         posted = build_form_class(sec, entry_counts(sec, values, request.args))(
             formdata=request.args
         )
-        remove = None
-        if action.startswith("remove:"):
-            group_id, _sep, entry_text = action[7:].rpartition(":")
-            remove = (group_id, int(entry_text)) if entry_text.isdigit() else None
+        remove = removed_entry(action)
         values = {
             k: v
             for k, v in values_from_form(posted, sec, locale, remove=remove).items()
             if v is not None
         }
         entries = entry_counts(sec, values, {})
-        for item in sec.items:
-            if isinstance(item, GroupItem) and action == f"add:{item.id}":
-                kept = values.get(item.id)
-                n = len(kept) if isinstance(kept, list) else 0
-                entries[item.id] = min(max(n + 1, item.min_entries, 1), item.max_entries)
+        if action.startswith("add:"):
+            entries = with_added_entry(sec, entries, values, action[4:])
     form = build_form_class(sec, entries)(
         formdata=None, data=form_data(sec, values, locale, entries)
     )

@@ -45,7 +45,9 @@ from monitor.submissions.forms import (
     display_answer,
     entry_counts,
     form_data,
+    removed_entry,
     values_from_form,
+    with_added_entry,
 )
 from monitor.submissions.progress import section_progress
 from monitor.submissions.validation import Note, Problem, is_blank, validate_reply, visible_answers
@@ -136,10 +138,7 @@ def section(reply_id: int, section_id: str) -> str | Response:
         entries = entry_counts(sec, stored, request.form)
         form = build_form_class(sec, entries)()
         action = request.form.get("action", "save")
-        remove = None
-        if action.startswith("remove:"):
-            group_id, _sep, entry_text = action[7:].rpartition(":")
-            remove = (group_id, int(entry_text)) if entry_text.isdigit() else None
+        remove = removed_entry(action)
         # --- file items: the reader stores accepted uploads as the form is read
         file_reader = attachments.FileFieldReader(
             db.session,
@@ -210,12 +209,7 @@ def section(reply_id: int, section_id: str) -> str | Response:
             )
         return redirect(url_for("submissions.section", reply_id=reply.id, section_id=sec.id))
     entries = entry_counts(sec, stored, {})
-    added = request.args.get("add")
-    for item in sec.items:
-        if isinstance(item, GroupItem) and item.id == added:
-            stored_entries = stored.get(item.id)
-            n = len(stored_entries) if isinstance(stored_entries, list) else 0
-            entries[item.id] = min(max(n + 1, item.min_entries, 1), item.max_entries)
+    entries = with_added_entry(sec, entries, stored, request.args.get("add"))
     form = build_form_class(sec, entries)(data=form_data(sec, stored, locale, entries))
     sections = definition.sections()
     index = [s.id for s in sections].index(sec.id)
