@@ -97,3 +97,20 @@ def test_repeatable_group_add_entry_and_member_condition(
     expect(
         page.locator("#entry-cc_coordinating_bodies-0").get_by_label("Name of the body")
     ).to_have_value("National Rapporteur")
+
+
+def test_enter_in_a_field_saves_without_switching_language(page: Page, live_app: Flask) -> None:
+    """Critic's find: Enter pressed the first submit button of the section form, which was
+    a header language button: the page came back in another language."""
+    sign_in(page, "contact.md@example.org")
+    page.goto("/?lang=en")
+    page.goto("/dashboard")
+    _open_reply(page)
+    page.get_by_role("link", name="Cross-cutting questions").click()
+    field = page.locator("#item-cc_action_plan_end")
+    field.fill("2027")
+    field.press("Enter")
+    expect(page.locator(".flash-success")).to_be_visible()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(field).to_have_value("2027")
+    assert _stored_answers(live_app, "MD", Audience.PARTY)["cc_action_plan_end"] == "2027"
