@@ -110,3 +110,29 @@ class Attachment(SQLModel, table=True):
     filename: str = Field(max_length=255)
     uploaded_by_id: int | None = Field(default=None, foreign_key="user.id")
     uploaded_at: datetime = Field(default_factory=utcnow)
+
+
+class PendingSave(SQLModel, table=True):
+    """A respondent's answers to one section that a save could not write because someone
+    changed the same answers after the respondent's form was rendered (issue 4, "no silent
+    overwrite"). Kept until the respondent chooses, item by item, between theirs and
+    their own, so that neither is lost.
+
+    ``values`` maps answer key to the respondent's posted value (stored form, see
+    :class:`Answer`), conflicting keys only; ``base`` maps the same keys to the digest
+    (:func:`monitor.submissions.conflicts.value_digest`) of the other person's answer the
+    conflict was shown against: a resolution is refused again if that answer has changed
+    once more. One per reply, section and user; ``created_at`` is UTC.
+    """
+
+    __tablename__ = "pending_save"
+    __table_args__ = (sa.UniqueConstraint("reply_id", "section_id", "user_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    reply_id: int = Field(foreign_key="reply.id", index=True)
+    section_id: str = Field(max_length=120)
+    user_id: int = Field(foreign_key="user.id")
+    values: Any = Field(default=None, sa_type=json_type())
+    base: Any = Field(default=None, sa_type=json_type())
+    language: str | None = Field(default=None, max_length=8)
+    created_at: datetime = Field(default_factory=utcnow)

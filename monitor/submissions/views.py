@@ -9,6 +9,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    jsonify,
     redirect,
     render_template,
     request,
@@ -16,6 +17,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import format_time
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlmodel import select
@@ -23,7 +25,9 @@ from werkzeug.wrappers import Response
 
 from monitor.accounts.models import Organisation, Party, User
 from monitor.core.downloads import content_disposition
+from monitor.core.i18n import qtext
 from monitor.core.storage import current_storage
+from monitor.core.time import utcnow
 from monitor.core.web import current_language
 from monitor.extensions import db
 from monitor.questionnaires.conditions import references, to_json
@@ -31,7 +35,7 @@ from monitor.questionnaires.schema import GroupItem
 from monitor.questionnaires.visibility import hidden_items, hidden_members, parsed
 from monitor.rounds.access import evaluation_or_404
 from monitor.rounds.models import Audience, Evaluation, EvaluationRound
-from monitor.submissions import attachments, services
+from monitor.submissions import attachments, conflicts, services
 from monitor.submissions.access import (
     can_edit_reply,
     can_submit_reply,
@@ -121,7 +125,7 @@ def task_list(reply_id: int) -> str | Response:
 
 @bp.route("/replies/<int:reply_id>/sections/<section_id>", methods=["GET", "POST"])
 @login_required
-def section(reply_id: int, section_id: str) -> str | Response:
+def section(reply_id: int, section_id: str) -> str | Response | tuple[str, int]:
     """One section as a page of fields. POST saves a draft without validation; the
     language buttons save first, then switch, so nothing typed is lost."""
     reply, evaluation = reply_or_404(reply_id)
@@ -154,8 +158,14 @@ def section(reply_id: int, section_id: str) -> str | Response:
         )
         # --- end file items
         values = values_from_form(form, sec, locale, remove=remove, files=file_reader)
-        services.save_answers(db.session, reply, current_user, values, locale)
+        # --- no silent overwrite: answers changed meanwhile by someone else are kept
+        # pending and the conflict page is shown (409); the rest of the post is saved
+        base = conflicts.parse_base(request.form.get(conflicts.BASE_FIELD))
+        result = conflicts.save_section(db.session, reply, current_user, sec, values, base, locale)
         db.session.commit()
+        if result.conflicts:
+            return _conflict_page(reply, evaluation, definition, sec), 409
+        # --- end no silent overwrite
         # --- file items: a refused file keeps the respondent on the section, with the
         # reasons beside the question; everything else posted has been saved
         if file_reader.problems:
@@ -263,6 +273,8 @@ def section(reply_id: int, section_id: str) -> str | Response:
         hidden_keys=_hidden_keys(definition, sec, stored),
         outside=json.dumps(_outside_values(definition, sec, stored)),
         file_fields=file_fields,
+        base=json.dumps(conflicts.section_base(sec, stored)),  # no silent overwrite
+        pending=conflicts.pending_save(db.session, reply, sec.id, current_user),
         **_context(reply, evaluation),
     )
 
@@ -467,3 +479,165 @@ def attachment(reply_id: int, attachment_id: int) -> Response:
 
 
 # --- end file items
+
+
+# --- no silent overwrite and autosave ---------------------------------------------------
+
+
+def _readable(item: Any, key: str, value: Any, locale: str, siblings: dict[str, Any]) -> str:
+    """An answer as one line of text for the conflict page."""
+    if value is None:
+        return ""
+    if key != item.id:  # the "please specify" text of a choice item
+        return str(value)
+    shown = display_answer(item, value, locale, siblings)
+    if isinstance(item, GroupItem) and isinstance(shown, list):
+        return " | ".join(
+            "; ".join(f"{qtext(m.label, notice=False)}: {_flat(v)}" for m, v in entry)
+            for entry in shown
+        )
+    return _flat(shown)
+
+
+def _flat(shown: Any) -> str:
+    if isinstance(shown, dict):
+        return "; ".join(f"{k}: {_flat(v)}" for k, v in shown.items() if v not in (None, ""))
+    if isinstance(shown, list | tuple):
+        return ", ".join(_flat(v) for v in shown)
+    return "" if shown is None else str(shown)
+
+
+def _conflict_page(reply: Any, evaluation: Evaluation, definition: Any, sec: Any) -> str:
+    """The conflict page of the current user's pending save for ``sec`` (rendered by the
+    refused save itself, with status 409, and by :func:`conflict`)."""
+    pending = conflicts.pending_save(db.session, reply, sec.id, current_user)
+    views = conflicts.conflict_views(db.session, reply, pending) if pending else []
+    locale = current_language()
+    stored = services.answer_values(db.session, reply)
+    items = {i.id: i for i in answerable(sec.items)}
+    author_ids = {v.theirs.updated_by_id for v in views if v.theirs and v.theirs.updated_by_id}
+    authors = {
+        u.id: u.name
+        for u in db.session.exec(select(User).where(User.id.in_(author_ids)))  # type: ignore[union-attr]
+    }
+    rows = []
+    order = conflicts.section_keys(sec)
+    for v in sorted(views, key=lambda v: order.index(v.key) if v.key in order else len(order)):
+        item = items.get(v.key.split("__", 1)[0])
+        if item is None:
+            continue
+        theirs = v.theirs.value if v.theirs else None
+        mergeable = v.key != item.id or item.kind in ("text", "long_text")
+        rows.append(
+            {
+                "key": v.key,
+                "item": item,
+                "other": v.key != item.id,
+                "theirs": _readable(item, v.key, theirs, locale, stored),
+                "mine": _readable(item, v.key, v.mine, locale, {**stored, **pending.values}),  # type: ignore[union-attr]
+                "who": authors.get(v.theirs.updated_by_id) if v.theirs else None,
+                "when": v.theirs.updated_at if v.theirs else None,
+                "merge": "\n\n".join(t for t in (theirs, v.mine) if t) if mergeable else None,
+            }
+        )
+    return render_template(
+        "submissions/conflict.html",
+        section=sec,
+        rows=rows,
+        **_context(reply, evaluation),
+    )
+
+
+@bp.route("/replies/<int:reply_id>/sections/<section_id>/conflict", methods=["GET", "POST"])
+@login_required
+def conflict(reply_id: int, section_id: str) -> str | Response | tuple[str, int]:
+    """The answers of the current user's last save of a section that someone else had
+    changed meanwhile: theirs beside mine, per answer; POST applies the choice made for
+    each (keep theirs, keep mine, or a merged text). Issue 4, point 3."""
+    reply, evaluation = reply_or_404(reply_id)
+    if not can_edit_reply(current_user, reply, evaluation):
+        return redirect(url_for("submissions.reply_view", reply_id=reply.id))
+    definition = definition_of(db.session, reply.questionnaire_version_id)
+    sec = find_section(definition, section_id)
+    if sec is None:
+        abort(404)
+    pending = conflicts.pending_save(db.session, reply, sec.id, current_user)
+    if pending is None:
+        return redirect(url_for("submissions.section", reply_id=reply.id, section_id=sec.id))
+    if request.method == "GET":
+        return _conflict_page(reply, evaluation, definition, sec)
+    chosen: dict[str, Any] = {}
+    for key, mine in (pending.values or {}).items():
+        choice = request.form.get(f"choice-{key}")
+        if choice == "mine":
+            chosen[key] = mine
+        elif choice == "merge":
+            text = (request.form.get(f"merge-{key}") or "").strip()
+            chosen[key] = text or None
+    undecided = [
+        k
+        for k in (pending.values or {})
+        if request.form.get(f"choice-{k}") not in ("mine", "theirs", "merge")
+    ]
+    if undecided:
+        flash(_("Choose which answer to keep for each question."), "error")
+        return _conflict_page(reply, evaluation, definition, sec), 409
+    result = conflicts.resolve_conflicts(db.session, reply, current_user, sec, pending, chosen)
+    db.session.commit()
+    if result.conflicts:
+        flash(_("Someone changed these answers again. Choose again."), "error")
+        return _conflict_page(reply, evaluation, definition, sec), 409
+    flash(_("Your answers have been saved."), "success")
+    return redirect(url_for("submissions.section", reply_id=reply.id, section_id=sec.id))
+
+
+@bp.route("/replies/<int:reply_id>/sections/<section_id>/autosave", methods=["POST"])
+def autosave(reply_id: int, section_id: str) -> tuple[Response, int]:
+    """Save a section's form in the background (``static/autosave.js``) with the same
+    rules as the Save button: JSON ``{"status": "saved", "changed": n, "base": {...},
+    "saved_at": "10:42"}`` (200); ``{"status": "conflict", "conflicts": [keys], "url":
+    conflict page}`` (409); ``{"status": "login"}`` (401) when the session has expired;
+    ``{"status": "refused"}`` (403) when the reply cannot be edited. ``base`` is the
+    version to post next time (answer key -> digest)."""
+    if not current_user.is_authenticated:
+        return jsonify(status="login"), 401
+    reply, evaluation = reply_or_404(reply_id)
+    if not can_edit_reply(current_user, reply, evaluation):
+        return jsonify(status="refused"), 403
+    definition = definition_of(db.session, reply.questionnaire_version_id)
+    sec = find_section(definition, section_id)
+    if sec is None:
+        abort(404)
+    locale = current_language()
+    stored = services.answer_values(db.session, reply)
+    form = build_form_class(sec, entry_counts(sec, stored, request.form))()
+    file_reader = attachments.FileFieldReader(
+        db.session,
+        current_storage(),
+        reply,
+        current_user,
+        definition,
+        sec,
+        stored,
+        request.files,
+        request.form,
+        current_app.config["MAX_UPLOAD_BYTES"],
+    )
+    values = values_from_form(form, sec, locale, files=file_reader)
+    base = conflicts.parse_base(request.form.get(conflicts.BASE_FIELD))
+    result = conflicts.save_section(db.session, reply, current_user, sec, values, base, locale)
+    db.session.commit()
+    if result.conflicts:
+        url = url_for("submissions.conflict", reply_id=reply.id, section_id=sec.id)
+        return jsonify(
+            status="conflict", conflicts=result.conflicts, url=url, base=result.base
+        ), 409
+    return jsonify(
+        status="saved",
+        changed=result.changed,
+        base=result.base,
+        saved_at=format_time(utcnow(), "short"),
+    ), 200
+
+
+# --- end no silent overwrite and autosave

@@ -1,0 +1,110 @@
+/* Autosave of a section page (issue 4, point 2).
+ *
+ * Posts the section form in the background to its data-autosave URL (JSON), 3 seconds
+ * after typing stops and when the page is hidden or left, with the CSRF token and the
+ * version the page was rendered from (the hidden _base field), so that the server applies
+ * the same rules as the Save buttons: an answer someone else changed meanwhile is not
+ * overwritten (409, with a link to the conflict page). The answer returns the version to
+ * post next time. Files are left to the Save buttons. Without JavaScript nothing changes:
+ * the Save buttons post the same form.
+ */
+(function () {
+  "use strict";
+  var form = document.getElementById("section-form");
+  if (!form || !form.dataset.autosave || !window.fetch || !window.FormData) return;
+  var status = document.getElementById("autosave-status");
+  var base = form.querySelector('input[name="_base"]');
+  var DELAY = 3000; // ms after the last keystroke
+  var timer = null;
+  var edits = 0; // input events seen
+  var savedEdits = 0; // input events covered by the last successful save
+  var inFlight = false;
+  var again = false;
+  var submitting = false;
+
+  function say(text, link) {
+    if (!status) return;
+    status.textContent = text;
+    if (link) {
+      var a = document.createElement("a");
+      a.href = link;
+      a.textContent = form.dataset.msgConflictLink;
+      status.appendChild(document.createTextNode(" "));
+      status.appendChild(a);
+    }
+  }
+
+  function body() {
+    var data = new FormData(form);
+    var names = [];
+    data.forEach(function (value, name) {
+      if (typeof value !== "string") names.push(name); // a File: left to the Save buttons
+    });
+    names.forEach(function (name) { data.delete(name); });
+    data.delete("action");
+    return data;
+  }
+
+  function save(keepalive) {
+    if (timer) { clearTimeout(timer); timer = null; }
+    if (submitting || edits === savedEdits) return;
+    if (inFlight) { again = true; return; }
+    inFlight = true;
+    var covered = edits;
+    var options = {
+      method: "POST",
+      body: body(),
+      credentials: "same-origin",
+      headers: { "Accept": "application/json", "X-Requested-With": "fetch" }
+    };
+    if (keepalive) options.keepalive = true;
+    var request;
+    try {
+      request = fetch(form.dataset.autosave, options);
+    } catch (e) { // keepalive refuses bodies above 64 KB: try without it
+      delete options.keepalive;
+      request = fetch(form.dataset.autosave, options);
+    }
+    request.then(function (response) {
+      return response.json().then(function (json) {
+        return { code: response.status, json: json };
+      }, function () { return { code: response.status, json: {} }; });
+    }).then(function (r) {
+      if (r.json.base && base) base.value = JSON.stringify(r.json.base);
+      if (r.code === 200) {
+        savedEdits = covered;
+        say(form.dataset.msgSaved.replace("{time}", r.json.saved_at || ""));
+      } else if (r.code === 409) {
+        savedEdits = covered;
+        say(form.dataset.msgConflict, r.json.url);
+      } else if (r.code === 401) {
+        say(form.dataset.msgLogin);
+      } else {
+        say(form.dataset.msgFailed);
+      }
+    }, function () {
+      say(form.dataset.msgFailed);
+    }).then(function () {
+      inFlight = false;
+      if (again) { again = false; save(false); }
+    });
+  }
+
+  function typed() {
+    edits += 1;
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(function () { save(false); }, DELAY);
+  }
+
+  form.addEventListener("input", typed);
+  form.addEventListener("change", typed);
+  form.addEventListener("submit", function () {
+    // the Save buttons post everything themselves
+    submitting = true;
+    if (timer) { clearTimeout(timer); timer = null; }
+  });
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "hidden") save(true);
+  });
+  window.addEventListener("pagehide", function () { save(true); });
+})();

@@ -1,0 +1,216 @@
+"""No silent overwrite: saving a section against the answers its form was rendered from.
+
+A section page carries, in a hidden field, the *base* of each of its answers: a digest of
+the stored value the field was filled from (:func:`section_base`). A save compares, for
+each answer key posted, three values (as ODK Central does for a record, but per answer, so
+that two contributors working on different items or sections never conflict):
+
+- *base*: what the respondent's form showed;
+- *mine*: what the respondent posts;
+- *theirs*: what is stored now.
+
+If mine equals base, the respondent did not touch the field: nothing is written (an
+unchanged field must never put back an answer someone else changed meanwhile). If theirs
+still equals base, only the respondent changed it, or theirs was last saved by the
+respondent (their own autosave), it is written. If mine equals theirs,
+there is nothing to do. Otherwise both changed it differently: a conflict. Conflicting
+answers are kept in a :class:`PendingSave` until the respondent chooses (issue 4, point 3);
+the others of the same post are saved.
+"""
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlmodel import Session, select
+
+from monitor.accounts.models import User
+from monitor.core.audit import record
+from monitor.questionnaires.schema import Section
+from monitor.submissions import services
+from monitor.submissions.definitions import answerable, other_key
+from monitor.submissions.models import Answer, PendingSave, Reply
+
+BASE_FIELD = "_base"
+
+
+def value_digest(value: Any) -> str:
+    """A short digest (16 hex digits) of a stored answer value; ``""`` for no answer."""
+    if value is None:
+        return ""
+    text = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def section_keys(section: Section) -> list[str]:
+    """The answer keys a section's form posts: its answerable items' ids and the
+    ``<id>__other`` keys of choice items with a "please specify" option."""
+    keys: list[str] = []
+    for item in answerable(section.items):
+        keys.append(item.id)
+        if any(getattr(o, "specify", False) for o in getattr(item, "options", None) or []):
+            keys.append(other_key(item.id))
+    return keys
+
+
+def section_base(section: Section, stored: dict[str, Any]) -> dict[str, str]:
+    """Answer key -> digest of the stored value, for every key of the section (the
+    section's version, per answer)."""
+    return {k: value_digest(stored.get(k)) for k in section_keys(section)}
+
+
+def parse_base(text: str | None) -> dict[str, str] | None:
+    """The posted base (JSON object of key -> digest), or None when absent or unreadable
+    (a form rendered before bases existed: saved without a check, as before)."""
+    if not text:
+        return None
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(data, dict):
+        return None
+    return {str(k): str(v) for k, v in data.items()}
+
+
+@dataclass
+class SaveResult:
+    """``changed``: answers written; ``conflicts``: keys refused (kept pending);
+    ``base``: the posted base advanced for the keys now stored as the respondent posted
+    them (what the page now shows is based on those), for a page that stays open."""
+
+    changed: int
+    conflicts: list[str]
+    base: dict[str, str]
+
+
+def save_section(
+    session: Session,
+    reply: Reply,
+    actor: User,
+    section: Section,
+    values: dict[str, Any],
+    base: dict[str, str] | None,
+    language: str,
+) -> SaveResult:
+    """Save a section's posted answers (answer key -> stored value) against ``base``
+    (answer key -> digest, see the module docstring). Without a base, everything is
+    saved (:func:`monitor.submissions.services.save_answers`).
+
+    Conflicting answers are not written: they replace the actor's :class:`PendingSave`
+    for the section (keys already pending and not posted again are kept). Raises
+    SubmissionError when the reply is read-only.
+    """
+    if base is None:
+        changed = services.save_answers(session, reply, actor, values, language)
+        return SaveResult(changed, [], {})
+    answers = services.answers_of(session, reply)
+    stored = {k: a.value for k, a in answers.items()}
+    to_save: dict[str, Any] = {}
+    conflicts: dict[str, Any] = {}
+    theirs_digest: dict[str, str] = {}
+    new_base = dict(base)
+    for key, mine in values.items():
+        if key not in base:
+            to_save[key] = mine
+            continue
+        mine_d, theirs_d = value_digest(mine), value_digest(stored.get(key))
+        if mine_d == base[key]:
+            continue  # not touched here: never put an older answer back
+        # the actor's own later save (another tab, or an autosave still on its way when
+        # a Save button was pressed) is not someone else's change
+        own = key in answers and answers[key].updated_by_id == actor.id
+        if theirs_d == base[key] or mine_d == theirs_d or own:
+            to_save[key] = mine
+            new_base[key] = mine_d
+            continue
+        conflicts[key] = mine
+        theirs_digest[key] = theirs_d
+    changed = services.save_answers(session, reply, actor, to_save, language)
+    if conflicts:
+        pending = pending_save(session, reply, section.id, actor)
+        if pending is None:
+            pending = PendingSave(
+                reply_id=reply.id,  # type: ignore[arg-type]
+                section_id=section.id,
+                user_id=actor.id,  # type: ignore[arg-type]
+                values={},
+                base={},
+            )
+        pending.values = {**(pending.values or {}), **conflicts}
+        pending.base = {**(pending.base or {}), **theirs_digest}
+        pending.language = language
+        session.add(pending)
+        record(
+            session,
+            actor.id,
+            "reply.save_conflict",
+            reply,
+            reply.evaluation_id,
+            section=section.id,
+            answers=sorted(conflicts),
+        )
+    return SaveResult(changed, sorted(conflicts), new_base)
+
+
+def pending_save(session: Session, reply: Reply, section_id: str, user: User) -> PendingSave | None:
+    """The user's answers to the section still waiting for a choice, if any."""
+    return session.exec(
+        select(PendingSave).where(
+            PendingSave.reply_id == reply.id,
+            PendingSave.section_id == section_id,
+            PendingSave.user_id == user.id,
+        )
+    ).first()
+
+
+def resolve_conflicts(
+    session: Session,
+    reply: Reply,
+    actor: User,
+    section: Section,
+    pending: PendingSave,
+    chosen: dict[str, Any],
+) -> SaveResult:
+    """Apply the respondent's choices for a pending save: ``chosen`` maps each pending
+    key the respondent resolved to the value to store (theirs kept = key left out). The
+    choices are saved against the answers the conflict page showed (``pending.base``):
+    an answer changed once more since then is a new conflict, kept pending. The pending
+    save is deleted once nothing is left in it.
+    """
+    values = pending.values or {}
+    base = pending.base or {}
+    resolved = set(values)
+    pending.values, pending.base = {}, {}
+    result = save_section(
+        session,
+        reply,
+        actor,
+        section,
+        {k: v for k, v in chosen.items() if k in resolved},
+        {k: base.get(k, "") for k in resolved},
+        pending.language or "en",
+    )
+    if result.conflicts:
+        # save_section merged the new conflicts into this same row
+        session.add(pending)
+    else:
+        session.delete(pending)
+    return result
+
+
+@dataclass
+class ConflictView:
+    """One conflicting answer for the conflict page: ``theirs`` is the stored answer
+    (None if since cleared), ``mine`` the respondent's posted value."""
+
+    key: str
+    theirs: Answer | None
+    mine: Any
+
+
+def conflict_views(session: Session, reply: Reply, pending: PendingSave) -> list[ConflictView]:
+    """The pending save's conflicts, in key order."""
+    answers = services.answers_of(session, reply)
+    return [ConflictView(k, answers.get(k), v) for k, v in sorted((pending.values or {}).items())]

@@ -1,0 +1,260 @@
+"""No silent overwrite (issue 4, point 3): two respondents editing the same section."""
+
+import json
+import re
+
+import pytest
+from sqlmodel import select
+
+from monitor.extensions import db
+from monitor.submissions import services
+from monitor.submissions.models import PendingSave, Reply
+from tests.factories import detach_world, login, make_world
+
+
+@pytest.fixture
+def world(app):
+    with app.app_context():
+        w = make_world(db.session)
+        db.session.commit()
+        return detach_world(db.session, w)
+
+
+def _reply(client, world) -> int:
+    resp = client.post(f"/evaluations/{world.am.id}/reply")
+    assert resp.status_code == 302
+    return int(resp.headers["Location"].rstrip("/").split("/")[-1])
+
+
+def _base(client, rid: int, section: str) -> str:
+    """The version the section page was rendered with (its hidden ``_base`` field)."""
+    html = client.get(f"/replies/{rid}/sections/{section}").get_data(as_text=True)
+    m = re.search(r'name="_base" value="([^"]*)"', html)
+    assert m, "the section form carries its version"
+    return m.group(1).replace("&#34;", '"').replace("&quot;", '"')
+
+
+def _stored(app, rid: int) -> dict:
+    with app.app_context():
+        return services.answer_values(db.session, db.session.get(Reply, rid))
+
+
+@pytest.fixture
+def two(app, world):
+    """The contact and a contributor of Armenia, each with a client, on the same reply,
+    both with the 'information' section open on the same saved answers."""
+    contact, contrib = app.test_client(), app.test_client()
+    login(contact, world.users["contact_am"])
+    login(contrib, world.users["contributor_am"])
+    rid = _reply(contact, world)
+    contact.post(
+        f"/replies/{rid}/sections/information",
+        data={"info_law": "Law of 2010", "info_body": "police", "action": "save"},
+    )
+    return (
+        contact,
+        contrib,
+        rid,
+        _base(contact, rid, "information"),
+        _base(contrib, rid, "information"),
+    )
+
+
+def test_stale_save_of_a_changed_answer_is_refused_with_both_answers(app, two):
+    contact, contrib, rid, base_contact, base_contrib = two
+    # the contributor saves first
+    r = contrib.post(
+        f"/replies/{rid}/sections/information",
+        data={
+            "_base": base_contrib,
+            "info_law": "Law of 2010, amended 2021",
+            "info_body": "police",
+            "action": "save",
+        },
+    )
+    assert r.status_code == 302
+    # the contact, on the page rendered before, changes the same answer and another one
+    r = contact.post(
+        f"/replies/{rid}/sections/information",
+        data={
+            "_base": base_contact,
+            "info_law": "Anti-trafficking Act",
+            "info_body": "ngo",
+            "action": "save",
+        },
+    )
+    assert r.status_code == 409
+    html = r.get_data(as_text=True)
+    assert "Their answer" in html and "Your answer" in html
+    assert "Law of 2010, amended 2021" in html and "Anti-trafficking Act" in html
+    assert "Aram Contributor" in html  # who changed it
+    assert 'name="choice-info_law"' in html and 'name="merge-info_law"' in html
+    assert 'name="choice-info_body"' not in html  # not a conflict
+    stored = _stored(app, rid)
+    # theirs not overwritten; the non-conflicting answer of the same post saved
+    assert stored["info_law"] == "Law of 2010, amended 2021"
+    assert stored["info_body"] == "ngo"
+    # mine kept on the server until a choice is made
+    with app.app_context():
+        pending = db.session.exec(select(PendingSave)).one()
+        assert pending.values == {"info_law": "Anti-trafficking Act"}
+    # the conflict page can be found again from the section
+    assert "Choose which answers to keep" in contact.get(
+        f"/replies/{rid}/sections/information"
+    ).get_data(as_text=True)
+    page = contact.get(f"/replies/{rid}/sections/information/conflict")
+    assert page.status_code == 200 and "Anti-trafficking Act" in page.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("choice", "merged", "expected"),
+    [
+        ("theirs", "", "Law of 2010, amended 2021"),
+        ("mine", "", "Anti-trafficking Act"),
+        ("merge", "Act of 2010 as amended", "Act of 2010 as amended"),
+    ],
+)
+def test_choice_keeps_theirs_mine_or_merged(app, two, choice, merged, expected):
+    contact, contrib, rid, base_contact, base_contrib = two
+    contrib.post(
+        f"/replies/{rid}/sections/information",
+        data={"_base": base_contrib, "info_law": "Law of 2010, amended 2021", "action": "save"},
+    )
+    contact.post(
+        f"/replies/{rid}/sections/information",
+        data={"_base": base_contact, "info_law": "Anti-trafficking Act", "action": "save"},
+    )
+    page = contact.get(f"/replies/{rid}/sections/information/conflict").get_data(as_text=True)
+    assert "Law of 2010, amended 2021\n\nAnti-trafficking Act" in page  # merge prefilled
+    r = contact.post(
+        f"/replies/{rid}/sections/information/conflict",
+        data={"choice-info_law": choice, "merge-info_law": merged},
+    )
+    assert r.status_code == 302
+    assert _stored(app, rid)["info_law"] == expected
+    with app.app_context():
+        assert db.session.exec(select(PendingSave)).first() is None
+    assert contact.get(f"/replies/{rid}/sections/information/conflict").status_code == 302
+
+
+def test_no_choice_keeps_both(app, two):
+    contact, contrib, rid, base_contact, base_contrib = two
+    contrib.post(
+        f"/replies/{rid}/sections/information",
+        data={"_base": base_contrib, "info_law": "theirs", "action": "save"},
+    )
+    contact.post(
+        f"/replies/{rid}/sections/information",
+        data={"_base": base_contact, "info_law": "mine", "action": "save"},
+    )
+    r = contact.post(f"/replies/{rid}/sections/information/conflict", data={})
+    assert r.status_code == 409
+    assert _stored(app, rid)["info_law"] == "theirs"
+    with app.app_context():
+        assert db.session.exec(select(PendingSave)).one().values == {"info_law": "mine"}
+
+
+def test_untouched_field_never_puts_an_older_answer_back(app, two):
+    """The contact's stale page still shows the old law; saving another answer must not
+    write the old law over the contributor's new one (no conflict either)."""
+    contact, contrib, rid, base_contact, base_contrib = two
+    contrib.post(
+        f"/replies/{rid}/sections/information",
+        data={"_base": base_contrib, "info_law": "new law", "info_body": "police"},
+    )
+    r = contact.post(
+        f"/replies/{rid}/sections/information",
+        data={"_base": base_contact, "info_law": "Law of 2010", "info_body": "ngo"},
+    )
+    assert r.status_code == 302
+    stored = _stored(app, rid)
+    assert stored["info_law"] == "new law" and stored["info_body"] == "ngo"
+
+
+def test_different_sections_never_conflict(app, two):
+    contact, contrib, rid, base_contact, _ = two
+    base_comp = _base(contrib, rid, "compensation")
+    contrib.post(
+        f"/replies/{rid}/sections/compensation",
+        data={"_base": base_comp, "comp_victims": "12", "action": "save"},
+    )
+    r = contact.post(
+        f"/replies/{rid}/sections/information",
+        data={"_base": base_contact, "info_law": "Act", "action": "save"},
+    )
+    assert r.status_code == 302
+    stored = _stored(app, rid)
+    assert stored["info_law"] == "Act" and stored["comp_victims"] == "12"
+
+
+def test_changed_again_while_choosing_is_a_new_conflict(app, two):
+    contact, contrib, rid, base_contact, base_contrib = two
+    contrib.post(
+        f"/replies/{rid}/sections/information",
+        data={"_base": base_contrib, "info_law": "theirs 1", "action": "save"},
+    )
+    contact.post(
+        f"/replies/{rid}/sections/information",
+        data={"_base": base_contact, "info_law": "mine", "action": "save"},
+    )
+    contrib.post(
+        f"/replies/{rid}/sections/information",
+        data={"_base": _base(contrib, rid, "information"), "info_law": "theirs 2"},
+    )
+    r = contact.post(
+        f"/replies/{rid}/sections/information/conflict", data={"choice-info_law": "mine"}
+    )
+    assert r.status_code == 409 and "theirs 2" in r.get_data(as_text=True)
+    assert _stored(app, rid)["info_law"] == "theirs 2"
+
+
+def test_autosave_json_saves_and_reports_conflicts(app, two):
+    contact, contrib, rid, base_contact, base_contrib = two
+    url = f"/replies/{rid}/sections/information/autosave"
+    r = contrib.post(url, data={"_base": base_contrib, "info_law": "typed", "info_body": "police"})
+    assert r.status_code == 200
+    body = r.get_json()
+    assert body["status"] == "saved" and body["changed"] == 1 and body["saved_at"]
+    assert _stored(app, rid)["info_law"] == "typed"
+    # the next autosave of the same page goes on from the version returned
+    r = contrib.post(
+        url,
+        data={"_base": json.dumps(body["base"]), "info_law": "typed more", "info_body": "police"},
+    )
+    assert r.status_code == 200 and _stored(app, rid)["info_law"] == "typed more"
+    # the contact's page is stale
+    r = contact.post(url, data={"_base": base_contact, "info_law": "other", "info_body": "police"})
+    assert r.status_code == 409
+    body = r.get_json()
+    assert body["status"] == "conflict" and body["conflicts"] == ["info_law"]
+    assert body["url"].endswith(f"/replies/{rid}/sections/information/conflict")
+    assert _stored(app, rid)["info_law"] == "typed more"
+
+
+def test_autosave_needs_a_session_and_edit_rights(app, world, two):
+    _, _, rid, base, _ = two
+    url = f"/replies/{rid}/sections/information/autosave"
+    anonymous = app.test_client()
+    r = anonymous.post(url, data={"_base": base, "info_law": "x"})
+    assert r.status_code == 401 and r.get_json()["status"] == "login"
+    other = app.test_client()
+    login(other, world.users["contact_ua"])
+    assert other.post(url, data={"_base": base, "info_law": "x"}).status_code == 404
+    assert _stored(app, rid)["info_law"] == "Law of 2010"
+
+
+def test_own_autosave_still_on_its_way_is_not_a_conflict(app, two):
+    """The Save button posts the page's version from before an autosave answered: the
+    respondent's own later save is not someone else's change."""
+    contact, _, rid, base_contact, _ = two
+    r = contact.post(
+        f"/replies/{rid}/sections/information/autosave",
+        data={"_base": base_contact, "info_law": "Law of 2010, art"},
+    )
+    assert r.status_code == 200
+    r = contact.post(
+        f"/replies/{rid}/sections/information",
+        data={"_base": base_contact, "info_law": "Law of 2010, article 5", "action": "save"},
+    )
+    assert r.status_code == 302
+    assert _stored(app, rid)["info_law"] == "Law of 2010, article 5"
