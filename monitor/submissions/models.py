@@ -136,3 +136,22 @@ class PendingSave(SQLModel, table=True):
     base: Any = Field(default=None, sa_type=json_type())
     language: str | None = Field(default=None, max_length=8)
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class StashedPost(SQLModel, table=True):
+    """A section form posted when it could not be saved: the session had expired (sign-in
+    required) or with it the CSRF token. Kept under a random ``token`` (given back in the
+    sign-in link's ``next``) and saved once the respondent has signed in again (issue 4,
+    point 2: "a form posted after expiry is kept and saved once the user logs in again").
+
+    ``path`` is the section page it was posted to; ``form`` the posted fields as a list of
+    ``[name, value]`` pairs (files are not kept); ``created_at`` is UTC.
+    """
+
+    __tablename__ = "stashed_post"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token: str = Field(max_length=64, unique=True)
+    path: str = Field(max_length=500)
+    form: Any = Field(default=None, sa_type=json_type())
+    created_at: datetime = Field(default_factory=utcnow)

@@ -2,6 +2,8 @@
 read-only reply, attachment downloads."""
 
 import json
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from flask import (
@@ -20,7 +22,9 @@ from flask import (
 from flask_babel import format_time
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from flask_wtf.csrf import CSRFError
 from sqlmodel import select
+from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
 from monitor.accounts.models import Organisation, Party, User
@@ -35,7 +39,7 @@ from monitor.questionnaires.schema import GroupItem
 from monitor.questionnaires.visibility import hidden_items, hidden_members, parsed
 from monitor.rounds.access import evaluation_or_404
 from monitor.rounds.models import Audience, Evaluation, EvaluationRound
-from monitor.submissions import attachments, conflicts, services
+from monitor.submissions import attachments, conflicts, services, stash
 from monitor.submissions.access import (
     can_edit_reply,
     can_submit_reply,
@@ -123,7 +127,25 @@ def task_list(reply_id: int) -> str | Response:
     )
 
 
+def _keep_expired_post(view: Callable[..., Any]) -> Callable[..., Any]:
+    """A section form posted once the session has expired is kept, not lost (see
+    :mod:`monitor.submissions.stash`); placed above ``login_required``."""
+
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if (
+            request.method == "POST"
+            and not current_user.is_authenticated
+            and stash.same_origin(request)
+        ):
+            return _stash_and_sign_in()
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
 @bp.route("/replies/<int:reply_id>/sections/<section_id>", methods=["GET", "POST"])
+@_keep_expired_post
 @login_required
 def section(reply_id: int, section_id: str) -> str | Response | tuple[str, int]:
     """One section as a page of fields. POST saves a draft without validation; the
@@ -138,6 +160,21 @@ def section(reply_id: int, section_id: str) -> str | Response | tuple[str, int]:
     locale = current_language()
     answers = services.answers_of(db.session, reply)
     stored = {k: a.value for k, a in answers.items()}
+    if request.method == "GET" and request.args.get("resume"):  # --- kept posts
+        kept = stash.take_stash(db.session, request.args["resume"], request.path)
+        if kept is not None:
+            posted = MultiDict(kept)
+            form = build_form_class(sec, entry_counts(sec, stored, posted))(formdata=posted)
+            values = values_from_form(form, sec, locale)  # files are not kept
+            base = conflicts.parse_base(posted.get(conflicts.BASE_FIELD))
+            result = conflicts.save_section(
+                db.session, reply, current_user, sec, values, base, locale
+            )
+            db.session.commit()
+            if result.conflicts:
+                return _conflict_page(reply, evaluation, definition, sec), 409
+            flash(_("What you typed before your session expired has been saved."), "success")
+        return redirect(url_for("submissions.section", reply_id=reply.id, section_id=sec.id))
     if request.method == "POST":
         entries = entry_counts(sec, stored, request.form)
         form = build_form_class(sec, entries)()
@@ -641,3 +678,36 @@ def autosave(reply_id: int, section_id: str) -> tuple[Response, int]:
 
 
 # --- end no silent overwrite and autosave
+
+# --- kept posts: a section form posted after the session expired -------------------------
+
+
+def _stash_and_sign_in() -> Response:
+    """Keep the posted section form and send the respondent to sign in (or straight back,
+    when only the CSRF token was lost), to come back to the section with the kept form."""
+    token = stash.stash_post(db.session, request.path, request.form.items(multi=True))
+    db.session.commit()
+    target = f"{request.path}?resume={token}"
+    if current_user.is_authenticated:
+        return redirect(target)
+    flash(
+        _("Your session had expired. Sign in again: what you typed has been kept."),
+        "info",
+    )
+    return redirect(url_for("accounts.login", next=target))
+
+
+@bp.app_errorhandler(CSRFError)
+def _csrf_error(error: CSRFError) -> Response:
+    """A section form refused for its CSRF token (the session, and the token with it, has
+    expired) is kept like one posted after sign-in expired; any other stays a 400."""
+    if (
+        request.endpoint == "submissions.section"
+        and request.method == "POST"
+        and stash.same_origin(request)
+    ):
+        return _stash_and_sign_in()
+    return error.get_response()
+
+
+# --- end kept posts
