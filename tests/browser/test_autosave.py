@@ -4,6 +4,7 @@ Works on Ukraine's "legal assistance" section, which no other browser test uses.
 """
 
 import re
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -15,7 +16,8 @@ from monitor.accounts.services import create_user
 from monitor.extensions import db
 from monitor.rounds.models import Audience, Evaluation
 from monitor.submissions.models import Answer, Reply
-from tests.browser.helpers import DEMO_PASSWORD, sign_in
+from tests.a11y import assert_accessible
+from tests.browser.helpers import DEMO_PASSWORD, shot, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -90,7 +92,7 @@ def test_typed_answer_is_saved_in_the_background(
 
 
 def test_conflicting_autosave_links_to_the_conflict_page(
-    page: Page, browser: Browser, contributors: tuple[str, str]
+    page: Page, browser: Browser, contributors: tuple[str, str], artifacts: Path
 ) -> None:
     sign_in(page, contributors[0])
     _open_section(page)
@@ -112,6 +114,8 @@ def test_conflicting_autosave_links_to_the_conflict_page(
     expect(main).to_contain_text("Their text: Law 3795 on free legal aid.")
     expect(main).to_contain_text("My text: the Code of Criminal Procedure.")
     expect(main).to_contain_text("Ministry contributor 2, Ukraine")
+    assert_accessible(page)
+    shot(page, artifacts, "conflict-page")
     page.get_by_label("Keep the merged text below").check()
     page.get_by_role("button", name="Save my choices").click()
     expect(page.locator("#item-aid_legal_basis")).to_have_value(
