@@ -258,3 +258,29 @@ def test_own_autosave_still_on_its_way_is_not_a_conflict(app, two):
     )
     assert r.status_code == 302
     assert _stored(app, rid)["info_law"] == "Law of 2010, article 5"
+
+
+def test_group_and_table_conflicts_show_both_answers(app, world):
+    contact, contrib = app.test_client(), app.test_client()
+    login(contact, world.users["contact_am"])
+    login(contrib, world.users["contributor_am"])
+    rid = _reply(contact, world)
+    url = f"/replies/{rid}/sections/coordination"
+    b1, b2 = _base(contact, rid, "coordination"), _base(contrib, rid, "coordination")
+    body = {"has_body": "yes", "bodies__count": "1", "bodies__0__body_kind": "ministry"}
+    contrib.post(url, data={**body, "_base": b2, "bodies__0__body_name": "Ministry of Justice"})
+    r = contact.post(url, data={**body, "_base": b1, "bodies__0__body_name": "Police"})
+    assert r.status_code == 409
+    html = r.get_data(as_text=True)
+    assert "Ministry of Justice" in html and "Police" in html
+    assert 'name="merge-bodies"' not in html  # a group is kept whole, not merged as text
+
+    url = f"/replies/{rid}/sections/statistics"
+    b1, b2 = _base(contact, rid, "statistics"), _base(contrib, rid, "statistics")
+    contrib.post(url, data={"_base": b2, "victims__0__0": "12"})
+    r = contact.post(url, data={"_base": b1, "victims__0__0": "15"})
+    assert r.status_code == 409
+    html = r.get_data(as_text=True)
+    assert 'name="choice-victims"' in html
+    assert re.search(r"<blockquote[^>]*>[^<]*\b12\b", html)  # theirs
+    assert re.search(r"<blockquote[^>]*>[^<]*\b15\b", html)  # mine
