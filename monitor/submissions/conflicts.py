@@ -192,6 +192,17 @@ def resolve_conflicts(
         {k: base.get(k, "") for k in resolved},
         pending.language or "en",
     )
+    record(
+        session,
+        actor.id,
+        "reply.conflict_resolved",
+        reply,
+        reply.evaluation_id,
+        section=section.id,
+        kept_theirs=sorted(resolved - set(chosen)),
+        chosen=sorted(set(chosen) & resolved),
+        again=result.conflicts,
+    )
     if result.conflicts:
         # save_section merged the new conflicts into this same row
         session.add(pending)
