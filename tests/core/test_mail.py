@@ -112,3 +112,127 @@ def test_config_from_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("MONITOR_MAIL_SECURITY", "tls13")
     with pytest.raises(ValueError):
         load_config(tmp_path, {"SECRET_KEY": "x"})
+
+
+# --- TLS and login: STARTTLS and implicit TLS against aiosmtpd with a self-signed cert -----
+
+
+@pytest.fixture(scope="module")
+def certificate(tmp_path_factory):
+    import shutil
+    import subprocess
+
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl not installed")
+    folder = tmp_path_factory.mktemp("tls")
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2"]
+        + ["-keyout", str(key), "-out", str(cert), "-subj", "/CN=127.0.0.1"]
+        + ["-addext", "subjectAltName=IP:127.0.0.1"],
+        check=True,
+        capture_output=True,
+    )
+    return cert, key
+
+
+@pytest.fixture
+def trust(monkeypatch, certificate):
+    """Make the client trust the test certificate (create_default_context as in prod)."""
+    import ssl
+
+    import monitor.core.mail as mail
+
+    original = ssl.create_default_context
+    monkeypatch.setattr(
+        mail.ssl, "create_default_context", lambda *a, **k: original(cafile=str(certificate[0]))
+    )
+
+
+def _tls_server(certificate, **kw):
+    import ssl
+
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import AuthResult
+
+    from tests.conftest import Outbox, free_port
+
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)  # not create_default_context: patched
+    ctx.load_cert_chain(*map(str, certificate))
+    logins = []
+
+    def authenticator(server, session, envelope, mechanism, auth_data):
+        logins.append((auth_data.login.decode(), auth_data.password.decode()))
+        return AuthResult(success=auth_data.password == b"s3cret")
+
+    outbox = Outbox()
+    kw.setdefault("auth_require_tls", True)
+    controller = Controller(
+        outbox,
+        hostname="127.0.0.1",
+        port=free_port(),
+        authenticator=authenticator,
+        **{k: (ctx if v == "ctx" else v) for k, v in kw.items()},
+    )
+    return controller, outbox, logins
+
+
+def test_starttls_and_login(app, certificate, trust):
+    controller, outbox, logins = _tls_server(certificate, tls_context="ctx", require_starttls=True)
+    controller.start()
+    try:
+        cfg = dict(
+            app.config,
+            MAIL_HOST="127.0.0.1",
+            MAIL_PORT=controller.port,
+            MAIL_SECURITY="starttls",
+            MAIL_USERNAME="greta",
+            MAIL_PASSWORD="s3cret",
+        )
+        with app.app_context():
+            send(_message(), cfg)
+            assert logins == [("greta", "s3cret")] and len(outbox.messages) == 1
+            with pytest.raises(MailError):  # wrong password: refused, nothing sent
+                # (aiosmtpd 1.4 answers smtplib's next AUTH attempt only at the timeout)
+                send(_message(), dict(cfg, MAIL_PASSWORD="wrong", MAIL_TIMEOUT=1))
+        assert len(outbox.messages) == 1
+    finally:
+        controller.stop()
+
+
+def test_starttls_refused_for_an_untrusted_certificate(app, certificate):
+    controller, outbox, _ = _tls_server(certificate, tls_context="ctx", require_starttls=True)
+    controller.start()
+    try:
+        cfg = dict(
+            app.config,
+            MAIL_HOST="127.0.0.1",
+            MAIL_PORT=controller.port,
+            MAIL_SECURITY="starttls",
+        )
+        with app.app_context(), pytest.raises(MailError):
+            send(_message(), cfg)
+        assert outbox.messages == []
+    finally:
+        controller.stop()
+
+
+def test_implicit_tls(app, certificate, trust):
+    # aiosmtpd 1.4 counts only STARTTLS as TLS for AUTH: allow it on the implicit TLS port
+    controller, outbox, logins = _tls_server(certificate, ssl_context="ctx", auth_require_tls=False)
+    controller.start()
+    try:
+        cfg = dict(
+            app.config,
+            MAIL_HOST="127.0.0.1",
+            MAIL_PORT=controller.port,
+            MAIL_SECURITY="ssl",
+            MAIL_USERNAME="greta",
+            MAIL_PASSWORD="s3cret",
+        )
+        with app.app_context():
+            send(_message(), cfg)
+        assert logins == [("greta", "s3cret")]
+        assert outbox.messages[0]["Subject"].startswith("Accusé de réception")
+    finally:
+        controller.stop()
