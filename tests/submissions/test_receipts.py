@@ -259,3 +259,21 @@ def test_smtp_failure_keeps_the_submission_and_says_so(tmp_path, world, app):
     assert client.get(f"/replies/{rid}/receipt.pdf").status_code == 200
     with app.app_context():
         assert db.session.get(Reply, rid).is_submitted
+
+
+def test_reply_submitted_before_receipts_gets_one_numbered_at_its_submission(client, world, app):
+    rid = _answered_reply(app, world)
+    with app.app_context(), freeze_time("2025-12-31 23:59:00"):
+        s = db.session
+        services.submit_reply(s, s.get(Reply, rid), world.users["contact_am"])
+        for r in s.exec(select(Receipt)).all():  # as if submitted before receipts existed
+            s.delete(r)
+        s.commit()
+    login(client, world.users["panel"])
+    html = client.get(f"/replies/{rid}/receipt").get_data(as_text=True)
+    assert '<strong id="reference">GRETA-3-AM-2025-0001</strong>' in html
+    assert "What happens next" not in html  # for the respondents only
+    assert client.get(f"/replies/{rid}/receipt").get_data(as_text=True) == html
+    with app.app_context():
+        [receipt] = db.session.exec(select(Receipt)).all()
+        assert receipt.submitted_by_id == world.users["contact_am"].id
