@@ -236,3 +236,15 @@ def test_implicit_tls(app, certificate, trust):
         assert outbox.messages[0]["Subject"].startswith("Accusé de réception")
     finally:
         controller.stop()
+
+
+def test_cli_mail_test(app, tmp_path, smtp_server):
+    from monitor.cli import main
+
+    result = app.test_cli_runner().invoke(main, ["mail", "test", "ops@example.org"])
+    assert result.exit_code == 0, result.output
+    assert "written to" in result.output and len(list((tmp_path / "mail").glob("*.eml"))) == 1
+    app.config.update(MAIL_HOST=smtp_server.host, MAIL_PORT=smtp_server.port)
+    result = app.test_cli_runner().invoke(main, ["mail", "test", "ops@example.org"])
+    assert result.exit_code == 0 and "sent to ops@example.org" in result.output
+    assert smtp_server.envelopes[0][1] == ["ops@example.org"]
