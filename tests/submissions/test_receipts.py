@@ -277,3 +277,37 @@ def test_reply_submitted_before_receipts_gets_one_numbered_at_its_submission(cli
     with app.app_context():
         [receipt] = db.session.exec(select(Receipt)).all()
         assert receipt.submitted_by_id == world.users["contact_am"].id
+
+
+def test_pdf_non_ascii_text_and_markup_in_answers(app, world):
+    """Known failures B11 (every script of the answers comes out, in the bundled fonts)
+    and B25 (markup in an answer is printed literally; its URL is never fetched)."""
+    from monitor.core.pdf import AssetURLFetcher
+
+    rid = _answered_reply(app, world)
+    contact = (
+        "Группа экспертов по противодействию торговле людьми; "
+        "Évaluation, œuvre, « guillemets », n°; Ağ, Şəki"
+    )
+    markup = '<img src="http://127.0.0.1:9/x.png" onerror=alert(1)><b>bold</b>'
+    with app.test_request_context():
+        s = db.session
+        reply = s.get(Reply, rid)
+        values = {"info_law": markup, "comp_contact": contact}
+        services.save_answers(s, reply, world.users["contact_am"], values, "ru")
+        receipt = services.submit_reply(s, reply, world.users["contact_am"])
+        fetcher = AssetURLFetcher(receipts._reports_dir())
+        html = receipts.receipt_html(s, receipt, "ru")
+        pdf = receipts.render_receipt_pdf(s, receipt, "ru", fetcher)
+    assert "&lt;img" in html and "<img" not in html
+    assert not [u for u in fetcher.fetched + fetcher.refused if "9/x.png" in u]
+    text = " ".join(pdf_text(pdf).split())
+    assert contact in text
+    assert "<b>bold</b>" in text and "onerror=alert(1)" in text
+    assert "Квитанция о получении ответа" in text  # the Russian headings
+    fonts = set()
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        for font in page["/Resources"]["/Font"].values():
+            fonts.add(str(font.get_object()["/BaseFont"]))
+    # only the bundled DejaVu faces, embedded under their @font-face family name
+    assert fonts and all("+Receipt-Sans" in f for f in fonts), fonts
