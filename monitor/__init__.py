@@ -35,6 +35,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from monitor.public.views import bp as public_bp
     from monitor.reports.views import bp as reports_bp
     from monitor.submissions.preview import bp as preview_bp
+    from monitor.submissions.receipt_views import bp as receipts_bp
     from monitor.submissions.views import bp as submissions_bp
 
     app.register_blueprint(public_bp)
@@ -42,5 +43,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(evaluations_bp)
     app.register_blueprint(submissions_bp)
     app.register_blueprint(preview_bp)
+    app.register_blueprint(receipts_bp)
     app.register_blueprint(reports_bp)
     return app

@@ -14,7 +14,7 @@ def main() -> None:
 
 def _register() -> None:
     from monitor.accounts.cli import user_group
-    from monitor.core.cli import translations_group
+    from monitor.core.cli import mail_group, translations_group
     from monitor.demo import demo_command
     from monitor.questionnaires.cli import questionnaire
     from monitor.reports.cli import report
@@ -26,6 +26,7 @@ def _register() -> None:
     main.add_command(user_group)
     main.add_command(demo_command)
     main.add_command(translations_group)
+    main.add_command(mail_group)
 
 
 _register()

@@ -15,6 +15,9 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 #: Languages of the UI and of questionnaire text: English is the source language.
 LANGUAGES = ("en", "fr", "ru")
 
+#: ``MAIL_SECURITY`` values and the SMTP port each implies when ``MAIL_PORT`` is not set.
+MAIL_SECURITY_PORTS = {"none": 25, "starttls": 587, "ssl": 465}
+
 
 def _secret_key(instance_path: Path) -> str:
     """Return a persistent secret key for development, stored in ``instance/secret_key``.
@@ -44,6 +47,14 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
     plus 1 MiB of form fields), beyond which Werkzeug answers 413 without reading on. A
     file above ``MAX_UPLOAD_BYTES`` in a request under ``MAX_REQUEST_BYTES`` is refused
     beside its question while the rest of the page is saved.
+
+    E-mail (:mod:`monitor.core.mail`): ``MAIL_HOST`` names the SMTP server; without it
+    (development) each message is written as an ``.eml`` file to ``MAIL_DIR`` (default
+    ``instance/mail``). ``MAIL_SECURITY`` is ``none``, ``starttls`` or ``ssl`` (implicit
+    TLS); ``MAIL_PORT`` defaults to 25, 587 or 465 accordingly. ``MAIL_USERNAME`` and
+    ``MAIL_PASSWORD`` log in when a username is given. ``MAIL_SENDER`` is the From address
+    (``"Name <address>"`` accepted); ``MAIL_TIMEOUT`` is in seconds. Raises ValueError for
+    another ``MAIL_SECURITY``.
     """
     env = {k[len("MONITOR_") :]: v for k, v in os.environ.items() if k.startswith("MONITOR_")}
     overrides = dict(overrides or {})
@@ -57,6 +68,15 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         "UPLOAD_STORAGE": "local",
         "UPLOAD_DIR": str(instance_path / "uploads"),
         "MAX_UPLOAD_BYTES": str(25 * 1024 * 1024),
+        # --- mail
+        "MAIL_HOST": "",
+        "MAIL_SECURITY": "none",
+        "MAIL_USERNAME": "",
+        "MAIL_PASSWORD": "",
+        "MAIL_SENDER": "Monitor <monitor@localhost>",
+        "MAIL_DIR": str(instance_path / "mail"),
+        "MAIL_TIMEOUT": "10",
+        # --- end mail
     }
     cfg.update(env)
     cfg.update(overrides)
@@ -64,6 +84,15 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
     lifetime = int(cfg["SESSION_LIFETIME"])
     max_upload = int(cfg["MAX_UPLOAD_BYTES"])
     max_request = int(cfg.get("MAX_REQUEST_BYTES") or 4 * max_upload + 1024 * 1024)
+    # --- mail
+    mail_security = str(cfg["MAIL_SECURITY"] or "none").lower()
+    if mail_security not in MAIL_SECURITY_PORTS:
+        raise ValueError(
+            f"MONITOR_MAIL_SECURITY must be one of {', '.join(MAIL_SECURITY_PORTS)},"
+            f" not {cfg['MAIL_SECURITY']!r}"
+        )
+    mail_port = int(cfg.get("MAIL_PORT") or MAIL_SECURITY_PORTS[mail_security])
+    # --- end mail
     out: dict[str, Any] = {
         "SECRET_KEY": secret,
         "SQLALCHEMY_ENGINES": {"default": cfg["DATABASE_URL"]},
@@ -82,6 +111,16 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         "MAX_UPLOAD_BYTES": max_upload,
         "MAX_REQUEST_BYTES": max_request,
         "MAX_CONTENT_LENGTH": max_request,
+        # --- mail
+        "MAIL_HOST": str(cfg["MAIL_HOST"] or ""),
+        "MAIL_PORT": mail_port,
+        "MAIL_SECURITY": mail_security,
+        "MAIL_USERNAME": str(cfg["MAIL_USERNAME"] or ""),
+        "MAIL_PASSWORD": str(cfg["MAIL_PASSWORD"] or ""),
+        "MAIL_SENDER": str(cfg["MAIL_SENDER"]),
+        "MAIL_DIR": str(cfg["MAIL_DIR"]),
+        "MAIL_TIMEOUT": float(cfg["MAIL_TIMEOUT"]),
+        # --- end mail
         # SQLite cannot ALTER most things: Alembic's batch mode copies the table instead
         "ALEMBIC_CONTEXT": {"render_as_batch": True, "compare_type": True},
     }

@@ -5,7 +5,7 @@ from monitor.accounts.models import Organisation, Party, User
 from monitor.core.models import AuditEvent
 from monitor.reports.models import Report, ReportChapter, ReportComment, ReportParagraph
 from monitor.rounds.models import Evaluation, EvaluationRound, Instrument, QuestionnaireVersion
-from monitor.submissions.models import Answer, Attachment, Reply
+from monitor.submissions.models import Answer, Attachment, Receipt, Reply
 
 __all__ = [
     "Answer",
@@ -17,6 +17,7 @@ __all__ = [
     "Organisation",
     "Party",
     "QuestionnaireVersion",
+    "Receipt",
     "Reply",
     "Report",
     "ReportChapter",

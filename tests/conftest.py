@@ -4,6 +4,7 @@
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -65,6 +66,8 @@ def make_app(tmp_path: Path, **overrides: object) -> Flask:
         "WTF_CSRF_ENABLED": False,
         # uploads go to the test's own folder, never to instance/uploads
         "UPLOAD_DIR": str(tmp_path / "uploads"),
+        # mail is written to the test's own folder unless a test sets MAIL_HOST
+        "MAIL_DIR": str(tmp_path / "mail"),
     }
     config.update(overrides)
     return create_app(config)
@@ -117,3 +120,49 @@ def client(app: Flask) -> FlaskClient:
 @pytest.fixture
 def runner(app: Flask) -> FlaskCliRunner:
     return app.test_cli_runner()
+
+
+# --- mail: a real SMTP server on loopback (aiosmtpd) -----------------------------------
+
+
+class Outbox:
+    """aiosmtpd handler keeping each message as an EmailMessage parsed with the
+    ``default`` policy (decoded headers), and each envelope as (mail_from, rcpt_tos)."""
+
+    def __init__(self) -> None:
+        self.messages: list[Any] = []
+        self.envelopes: list[tuple[str, list[str]]] = []
+        self.host = "127.0.0.1"
+        self.port = 0
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        from email import policy
+        from email.parser import BytesParser
+
+        self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
+        self.messages.append(BytesParser(policy=policy.default).parsebytes(envelope.content))
+        return "250 OK"
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[Outbox]:
+    """An SMTP server on 127.0.0.1 (not port 0: Controller.start() connects to check)."""
+    from aiosmtpd.controller import Controller
+
+    outbox = Outbox()
+    controller = Controller(outbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    outbox.host, outbox.port = controller.hostname, controller.port
+    yield outbox
+    controller.stop()
+
+
+# --- end mail

@@ -4,6 +4,7 @@ the commands only read and write files under the project folder)."""
 from pathlib import Path
 
 import click
+from flask.cli import with_appcontext
 
 from monitor.config import PROJECT_ROOT
 from monitor.core import translations
@@ -45,3 +46,43 @@ def status_command(update: bool, listing: bool, root: Path) -> None:
         click.echo(line)
     if not result.complete:
         raise SystemExit(1)
+
+
+# --- mail ---------------------------------------------------------------------------------
+
+
+@click.group("mail")
+def mail_group() -> None:
+    """E-mail settings (MONITOR_MAIL_*)."""
+
+
+@mail_group.command("test")
+@click.argument("address")
+@with_appcontext
+def mail_test_command(address: str) -> None:
+    """Send a short test message to ADDRESS with the configured settings: through
+    MONITOR_MAIL_HOST, or into MONITOR_MAIL_DIR when no host is set. Exit status 1 when
+    the message could not be delivered."""
+    from flask import current_app
+
+    from monitor.core.mail import MailError, build_message, send
+
+    cfg = current_app.config
+    msg = build_message(
+        sender=cfg["MAIL_SENDER"],
+        to=address,
+        subject="monitor: test message",
+        text="This message checks the e-mail settings of the monitor platform.\n",
+    )
+    try:
+        path = send(msg)
+    except MailError as exc:
+        click.echo(f"not sent: {exc}", err=True)
+        raise SystemExit(1) from exc
+    if path is None:
+        click.echo(f"sent to {address} via {cfg['MAIL_HOST']}:{cfg['MAIL_PORT']}")
+    else:
+        click.echo(f"written to {path} (no MONITOR_MAIL_HOST set)")
+
+
+# --- end mail

@@ -1,5 +1,7 @@
 """Markdown to safe HTML: markdown-it-py with raw HTML off, then nh3's allow-list."""
 
+from functools import lru_cache
+
 import nh3
 from markdown_it import MarkdownIt
 from markupsafe import Markup
@@ -31,9 +33,17 @@ _TAGS = {
 
 
 def render_markdown(text: str | None) -> Markup:
-    """Render Markdown ``text`` to sanitised HTML (links limited to http, https, mailto)."""
+    """Render Markdown ``text`` to sanitised HTML (links limited to http, https, mailto).
+
+    Results are cached by text (a pure function): a section page renders the same
+    guidance texts on every request (benchmarks/section_page.py)."""
     if not text:
         return Markup("")
+    return _render(text)
+
+
+@lru_cache(maxsize=4096)
+def _render(text: str) -> Markup:
     html = _md.render(text)
     clean = nh3.clean(
         html,

@@ -1,7 +1,7 @@
 """pending saves of conflicting answers
 
 Revision ID: 1796037883
-Revises: 1796032503
+Revises: 1796037932
 Create Date: 2026-11-30 11:24:43.218351
 
 """
@@ -14,7 +14,7 @@ import sqlmodel  # noqa: F401  (autogenerate writes sqlmodel types)
 
 # revision identifiers, used by Alembic.
 revision: str = '1796037883'
-down_revision: Union[str, Sequence[str], None] = '1796032503'
+down_revision: Union[str, Sequence[str], None] = '1796037932'
 branch_labels: Union[str, Sequence[str], None] = ()
 depends_on: Union[str, Sequence[str], None] = None
 

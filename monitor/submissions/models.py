@@ -112,6 +112,39 @@ class Attachment(SQLModel, table=True):
     uploaded_at: datetime = Field(default_factory=utcnow)
 
 
+# --- receipts ----------------------------------------------------------------------------
+
+
+class Receipt(SQLModel, table=True):
+    """The acknowledgement of one submission of a reply (issue 4, point 5).
+
+    ``reference`` is ``<series>-<sequence:04d>``, the number quoted in correspondence;
+    ``series`` names the panel, round, Party (and ``NGO`` for parallel input) and the UTC
+    year of submission, e.g. ``GRETA-3-AM-2026`` (see
+    :func:`monitor.submissions.receipts.receipt_series`); ``sequence`` counts from 1
+    within a series. ``submitted_at`` is UTC. The PDF of the reply as submitted is stored
+    once rendered (``pdf_sha256`` in :mod:`monitor.core.storage`, ``pdf_size`` in bytes,
+    ``language`` the language of its headings), so that the receipt keeps showing what
+    was sent. A reply returned and submitted again gets a new receipt.
+    """
+
+    __table_args__ = (sa.UniqueConstraint("series", "sequence"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    reply_id: int = Field(foreign_key="reply.id", index=True)
+    series: str = Field(max_length=60)
+    sequence: int
+    reference: str = Field(max_length=80, unique=True)
+    submitted_at: datetime = Field(default_factory=utcnow)
+    submitted_by_id: int | None = Field(default=None, foreign_key="user.id")
+    language: str | None = Field(default=None, max_length=8)
+    pdf_sha256: str | None = Field(default=None, max_length=64)
+    pdf_size: int | None = Field(default=None, sa_type=sa.BigInteger)
+
+
+# --- end receipts
+
+
 class PendingSave(SQLModel, table=True):
     """A respondent's answers to one section that a save could not write because someone
     changed the same answers after the respondent's form was rendered (issue 4, "no silent

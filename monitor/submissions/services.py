@@ -17,7 +17,8 @@ from monitor.core.time import utcnow
 from monitor.questionnaires.visibility import hidden_items
 from monitor.rounds.models import Audience, Evaluation, QuestionnaireVersion
 from monitor.submissions.definitions import answer_keys, definition_of
-from monitor.submissions.models import Answer, Reply, ReplyStatus
+from monitor.submissions.models import Answer, Receipt, Reply, ReplyStatus
+from monitor.submissions.receipts import issue_receipt
 from monitor.submissions.validation import Problem, validate_reply
 
 
@@ -162,8 +163,10 @@ def check_reply(session: Session, reply: Reply) -> list[Problem]:
     return validate_reply(definition, answer_values(session, reply))
 
 
-def submit_reply(session: Session, reply: Reply, actor: User) -> None:
-    """Submit the reply: validates it and makes it read-only.
+def submit_reply(session: Session, reply: Reply, actor: User) -> Receipt:
+    """Submit the reply: validates it, makes it read-only and returns its receipt (a
+    reference number and the UTC time, :func:`monitor.submissions.receipts.issue_receipt`;
+    the PDF is rendered and mailed by the caller once committed).
 
     Raises SubmissionError if it was already submitted, or with ``problems`` listing
     every error when a required item is unanswered or an answer is invalid. Warnings
@@ -178,6 +181,7 @@ def submit_reply(session: Session, reply: Reply, actor: User) -> None:
     reply.submitted_at = utcnow()
     reply.submitted_by_id = actor.id
     session.add(reply)
+    receipt = issue_receipt(session, reply, actor)
     record(
         session,
         actor.id,
@@ -185,7 +189,9 @@ def submit_reply(session: Session, reply: Reply, actor: User) -> None:
         reply,
         reply.evaluation_id,
         audience=str(reply.audience),
+        reference=receipt.reference,
     )
+    return receipt
 
 
 def set_confidential(session: Session, reply: Reply, actor: User, confidential: bool) -> None:

@@ -368,8 +368,12 @@ def check(reply_id: int) -> str | Response:
             problems = exc.problems or problems
         else:
             db.session.commit()
-            flash(_("Your reply has been submitted."), "success")
-            return redirect(url_for("submissions.reply_view", reply_id=reply.id))
+            # --- receipts: PDF stored and e-mailed, then the confirmation page
+            from monitor.submissions.receipt_views import deliver_receipt
+
+            deliver_receipt(reply, current_user)
+            return redirect(url_for("receipts.confirmation", reply_id=reply.id))
+            # --- end receipts
     definition = definition_of(db.session, reply.questionnaire_version_id)
     titles = {s.id: s.title for s in definition.sections()}
     labels = {i.id: i.label for i in definition.items()}

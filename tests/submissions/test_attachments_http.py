@@ -267,7 +267,7 @@ def test_submit_needs_the_required_file(client, world, app):
     assert "Attach at least one file: it is required." in page
     _post(client, rid, laws=(io.BytesIO(pdf()), "law.pdf"))
     resp = client.post(f"/replies/{rid}/check")
-    assert resp.status_code == 302 and resp.headers["Location"].endswith(f"/replies/{rid}/view")
+    assert resp.status_code == 302 and resp.headers["Location"].endswith(f"/replies/{rid}/receipt")
 
 
 def test_oversize_file_refused_beside_the_question_and_oversize_request_413(tmp_path):

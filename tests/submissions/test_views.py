@@ -130,7 +130,7 @@ def test_submit_refused_with_error_summary_then_accepted(client, world, app):
         data={"victims__0__0": "10", "victims__0__1": "7", "action": "stay"},
     )
     resp = client.post(f"/replies/{rid}/check")
-    assert resp.status_code == 302 and resp.headers["Location"].endswith(f"/replies/{rid}/view")
+    assert resp.status_code == 302 and resp.headers["Location"].endswith(f"/replies/{rid}/receipt")
     with app.app_context():
         assert db.session.get(Reply, rid).status == ReplyStatus.SUBMITTED
     # read-only afterwards: the section page redirects to the reply, posts change nothing
