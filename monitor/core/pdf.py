@@ -1,8 +1,8 @@
 """PDF rendering with WeasyPrint through a URL fetcher that serves only the project's own
 assets (print CSS and bundled fonts under one folder) and ``data:`` URIs, so that HTML
 holding user text can never make the renderer fetch anything else (cases B25 and
-CVE-2025-68616). Same rule as :class:`monitor.reports.pdf.ReportURLFetcher`, for the
-domains below ``reports/`` (a submission never imports the report code).
+CVE-2025-68616). Used by the country reports (``monitor.reports.pdf.ReportURLFetcher``
+is this class) and by the receipts of replies.
 """
 
 import logging

@@ -18,13 +18,10 @@ URL (cases B25 and CVE-2025-68616). Presentational hints stay off (CVE-2026-4945
 """
 
 import logging
-import mimetypes
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from urllib.parse import urlsplit
-from urllib.request import url2pathname
 
 from flask import Flask, current_app
 from flask_babel import force_locale, format_date, ngettext
@@ -34,10 +31,10 @@ from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup
 from sqlmodel import Session
 from weasyprint import HTML
-from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from monitor.accounts.models import Party
 from monitor.core.markdown import render_markdown
+from monitor.core.pdf import AssetURLFetcher
 from monitor.core.time import utcnow
 from monitor.reports import services
 from monitor.reports.models import ParagraphKind, Report, ReportParagraph, ReportStatus
@@ -461,37 +458,9 @@ def report_html(session: Session, report: Report, lang: str) -> str:
     return render_view_html(load_report_view(session, report), lang)
 
 
-class ReportURLFetcher(URLFetcher):
-    """A WeasyPrint URL fetcher that serves only files under ``root`` and ``data:`` URIs.
-
-    Anything else (http, https, ftp, file outside ``root``, ``..`` escapes, symlinks out
-    of ``root``, file URLs naming a host) raises ValueError, which WeasyPrint reports as a
-    warning and skips. ``fetched`` and ``refused`` list the URLs asked for, in order.
-    """
-
-    def __init__(self, root: Path) -> None:
-        super().__init__(allowed_protocols=("file", "data"), allow_redirects=False, timeout=5)
-        self.root = Path(root).resolve()
-        self.fetched: list[str] = []
-        self.refused: list[str] = []
-
-    def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
-        parts = urlsplit(url)
-        scheme = parts.scheme.lower()
-        if scheme == "data":
-            self.fetched.append(url[:64])
-            return super().fetch(url, headers)
-        if scheme == "file" and parts.netloc in ("", "localhost"):
-            path = Path(url2pathname(parts.path)).resolve()
-            if path.is_relative_to(self.root) and path.is_file():
-                self.fetched.append(url)
-                content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-                return URLFetcherResponse(
-                    path.as_uri(), path.read_bytes(), {"Content-Type": content_type}
-                )
-        self.refused.append(url)
-        log.warning("report PDF: refused to fetch %s", url)
-        raise ValueError(f"the report renderer does not fetch {url}")
+#: The report renderer's URL fetcher: only files under ``reports/`` and ``data:`` URIs
+#: (the one rule of :class:`monitor.core.pdf.AssetURLFetcher`, cases B25, CVE-2025-68616).
+ReportURLFetcher = AssetURLFetcher
 
 
 def render_view_pdf(view: ReportView, lang: str, fetcher: ReportURLFetcher | None = None) -> bytes:
