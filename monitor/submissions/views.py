@@ -39,7 +39,7 @@ from monitor.questionnaires.schema import GroupItem
 from monitor.questionnaires.visibility import hidden_items, hidden_members, parsed
 from monitor.rounds.access import evaluation_or_404
 from monitor.rounds.models import Audience, Evaluation, EvaluationRound
-from monitor.submissions import attachments, conflicts, services, stash
+from monitor.submissions import attachments, conflicts, receipts, services, stash
 from monitor.submissions.access import (
     can_edit_reply,
     can_submit_reply,
@@ -58,7 +58,7 @@ from monitor.submissions.forms import (
     with_added_entry,
 )
 from monitor.submissions.progress import section_progress
-from monitor.submissions.validation import Note, Problem, is_blank, validate_reply, visible_answers
+from monitor.submissions.validation import Note, Problem, validate_reply, visible_answers
 
 bp = Blueprint("submissions", __name__, template_folder="templates")
 
@@ -176,25 +176,9 @@ def section(reply_id: int, section_id: str) -> str | Response | tuple[str, int]:
             flash(_("What you typed before your session expired has been saved."), "success")
         return redirect(url_for("submissions.section", reply_id=reply.id, section_id=sec.id))
     if request.method == "POST":
-        entries = entry_counts(sec, stored, request.form)
-        form = build_form_class(sec, entries)()
         action = request.form.get("action", "save")
         remove = removed_entry(action)
-        # --- file items: the reader stores accepted uploads as the form is read
-        file_reader = attachments.FileFieldReader(
-            db.session,
-            current_storage(),
-            reply,
-            current_user,
-            definition,
-            sec,
-            stored,
-            request.files,
-            request.form,
-            current_app.config["MAX_UPLOAD_BYTES"],
-        )
-        # --- end file items
-        values = values_from_form(form, sec, locale, remove=remove, files=file_reader)
+        values, file_reader = _posted_values(reply, definition, sec, stored, locale, remove)
         # --- no silent overwrite: answers changed meanwhile by someone else are kept
         # pending and the conflict page is shown (409); the rest of the post is saved
         base = conflicts.parse_base(request.form.get(conflicts.BASE_FIELD))
@@ -316,6 +300,35 @@ def section(reply_id: int, section_id: str) -> str | Response | tuple[str, int]:
     )
 
 
+def _posted_values(
+    reply: Any,
+    definition: Any,
+    sec: Any,
+    stored: dict[str, Any],
+    locale: str,
+    remove: tuple[str, int] | None = None,
+) -> tuple[dict[str, Any], "attachments.FileFieldReader"]:
+    """The answers of the posted section form (answer key -> stored value; see
+    :func:`values_from_form`), for the Save buttons and the autosave alike, and the file
+    reader that stored the accepted uploads as the form was read (its ``problems`` list
+    the refused files). ``remove`` drops a group entry."""
+    form = build_form_class(sec, entry_counts(sec, stored, request.form))()
+    file_reader = attachments.FileFieldReader(
+        db.session,
+        current_storage(),
+        reply,
+        current_user,
+        definition,
+        sec,
+        stored,
+        request.files,
+        request.form,
+        current_app.config["MAX_UPLOAD_BYTES"],
+    )
+    values = values_from_form(form, sec, locale, remove=remove, files=file_reader)
+    return values, file_reader
+
+
 def _hidden_keys(definition: Any, sec: Any, stored: dict[str, Any]) -> set[str]:
     """Field names (item ids, and ``<group>__<entry>__<member>``) of this section's items
     hidden for the stored answers; they are rendered with ``hidden`` so that their kept
@@ -399,23 +412,9 @@ def check(reply_id: int) -> str | Response:
 def reply_view(reply_id: int) -> str:
     """The reply, read-only, section by section."""
     reply, evaluation = reply_or_404(reply_id)
-    definition = definition_of(db.session, reply.questionnaire_version_id)
-    answers = services.answers_of(db.session, reply)
-    locale = current_language()
-    values = visible_answers(definition, {k: a.value for k, a in answers.items()})
-    hidden = hidden_items(definition, values)
-    shown = {
-        i.id: display_answer(i, values[i.id], locale, values)
-        for i in answerable(definition.items())
-        if i.id in values and not is_blank(values[i.id])
-    }
     return render_template(
         "submissions/reply_view.html",
-        definition=definition,
-        shown=shown,
-        hidden=hidden,
-        answers=answers,
-        files=attachments.attachments_of_replies(db.session, [reply.id]),  # file items
+        **receipts.answers_context(db.session, reply, current_language()),
         editable=can_edit_reply(current_user, reply, evaluation),
         respondent=is_respondent(current_user, reply, evaluation),
         **_context(reply, evaluation),
@@ -651,20 +650,7 @@ def autosave(reply_id: int, section_id: str) -> tuple[Response, int]:
         abort(404)
     locale = current_language()
     stored = services.answer_values(db.session, reply)
-    form = build_form_class(sec, entry_counts(sec, stored, request.form))()
-    file_reader = attachments.FileFieldReader(
-        db.session,
-        current_storage(),
-        reply,
-        current_user,
-        definition,
-        sec,
-        stored,
-        request.files,
-        request.form,
-        current_app.config["MAX_UPLOAD_BYTES"],
-    )
-    values = values_from_form(form, sec, locale, files=file_reader)
+    values, file_reader = _posted_values(reply, definition, sec, stored, locale)
     base = conflicts.parse_base(request.form.get(conflicts.BASE_FIELD))
     result = conflicts.save_section(db.session, reply, current_user, sec, values, base, locale)
     db.session.commit()
