@@ -315,7 +315,25 @@ def parse_yaml(text: str, path: str = "<string>", doc: Document | None = None) -
         return _parse_yaml(text, doc)
 
 
+def _compose_fast(text: str) -> Node | None:
+    """The node tree from ruamel.yaml's safe pure-Python composer (about 20 % faster than
+    the round-trip one: it does not collect comments), or None when it fails or the text
+    has a comment right after a key (``key: # note``), where the safe composer would place
+    an empty value on the next line. The caller then parses again with the round-trip
+    composer, whose positions and error messages are the reference."""
+    if re.search(r":[ \t]+#", text):
+        return None
+    try:
+        node: Node | None = YAML(typ="safe", pure=True).compose(text)
+    except Exception:  # any problem: reported by the round-trip parse
+        return None
+    return node
+
+
 def _parse_yaml(text: str, doc: Document) -> Document:
+    root = _compose_fast(text)
+    if root is not None:
+        return _converted(doc, root)
     yaml = YAML(typ="rt")  # pure-Python composer with marks; YAML 1.2 unless %YAML says so
     try:
         root = yaml.compose(text)
@@ -334,6 +352,10 @@ def _parse_yaml(text: str, doc: Document) -> Document:
         detail = " ".join(str(exc).split())
         doc.problems.append(Problem(doc.path, 1, 1, f"YAML syntax error: {detail}"))
         return doc
+    return _converted(doc, root)
+
+
+def _converted(doc: Document, root: Node | None) -> Document:
     if root is None:
         doc.problems.append(Problem(doc.path, 1, 1, "the file is empty"))
         return doc
