@@ -154,7 +154,7 @@ def test_panel_sends_party_answers_and_panel_reads(client, world, app):
     assert "March 20, 2026" in body and f"/requests/{rid}" in body
     # the panel sees the open request and its deadline on the evaluation and reply pages
     ev_page = client.get(f"/evaluations/{world.am.id}").get_data(as_text=True)
-    assert "Reply by March 20, 2026" in ev_page and "Open" in ev_page
+    assert "Reply by March 20, 2026" in ev_page and "Awaiting answers" in ev_page
     assert "Reply by March 20, 2026" in client.get(f"/replies/{party_rid}/view").get_data(
         as_text=True
     )
