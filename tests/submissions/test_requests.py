@@ -319,3 +319,19 @@ def test_who_may_send_and_see_requests(client, world, app):
     assert client.post(f"/requests/{rid}", data={"action": "save"}).status_code == 403
     with app.app_context():
         assert len(db.session.exec(select(InformationRequest)).all()) == 1
+
+
+@freeze_time(TODAY)
+def test_request_mail_is_in_the_contacts_language(client, world, app):
+    with app.app_context():
+        _user(db.session, world, "contact_am").locale = "fr"
+        db.session.commit()
+    _clear_mail(app)
+    login(client, world.users["panel"])
+    _send(client, world, questions=["Combien de foyers ?"])
+    [mail] = _mails(app)
+    assert mail["Subject"] == (
+        "Demande d’informations complémentaires : Armenia, réponse attendue le 20 mars 2026"
+    )
+    assert mail["Content-Language"] == "fr"
+    assert "1. Combien de foyers ?" in mail.get_content()

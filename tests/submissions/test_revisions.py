@@ -256,6 +256,8 @@ def test_panel_returns_reply_respondents_are_mailed_and_see_the_message(client, 
     assert "Returned for changes: Please name the law &amp; its article." in task_list.get_data(
         as_text=True
     )
+    ev = client.get(f"/evaluations/{world.am.id}").get_data(as_text=True)
+    assert "Returned for changes: Please name the law &amp; its article." in ev
 
 
 def test_contact_resubmits_and_both_see_the_comparison(client, world, app):
@@ -373,3 +375,21 @@ def test_panel_cannot_edit_a_submitted_or_returned_reply(client, world, app):
             select(Answer).where(Answer.reply_id == rid, Answer.item_id == "info_law")
         ).one()
         assert law.value == OLD_LAW
+
+
+def test_legacy_submitted_reply_gets_revision_1_when_the_panel_opens_revisions(client, world, app):
+    rid = _submitted(app, world)
+    with app.app_context():
+        db.session.connection().exec_driver_sql("DELETE FROM reply_revision")
+        db.session.commit()
+    login(client, world.users["panel"])
+    page = client.get(f"/replies/{rid}/revisions")
+    assert page.status_code == 200 and "Revision 1" in page.get_data(as_text=True)
+    assert OLD_LAW in client.get(f"/replies/{rid}/revisions/1").get_data(as_text=True)
+    with app.app_context():
+        [rev] = db.session.exec(select(ReplyRevision)).all()
+        assert rev.number == 1 and rev.answers == COMPLETE
+        event = db.session.exec(
+            select(AuditEvent).where(AuditEvent.action == "reply.revision_made")
+        ).one()
+        assert event.detail["revision"] == 1
