@@ -3,7 +3,13 @@
 
 from monitor.accounts.models import Organisation, Party, User
 from monitor.core.models import AuditEvent
-from monitor.reports.models import Report, ReportChapter, ReportComment, ReportParagraph
+from monitor.reports.models import (
+    ParagraphCitation,
+    Report,
+    ReportChapter,
+    ReportComment,
+    ReportParagraph,
+)
 from monitor.rounds.models import Evaluation, EvaluationRound, Instrument, QuestionnaireVersion
 from monitor.submissions.models import Answer, Attachment, Receipt, Reply
 
@@ -15,6 +21,7 @@ __all__ = [
     "EvaluationRound",
     "Instrument",
     "Organisation",
+    "ParagraphCitation",
     "Party",
     "QuestionnaireVersion",
     "Receipt",
