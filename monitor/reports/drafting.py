@@ -10,8 +10,12 @@ from a version an older schema stored.
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, col, select
 
+from monitor.accounts.models import User
+from monitor.core.audit import record
+from monitor.reports import services
 from monitor.reports.models import ParagraphKind, Report, ReportChapter, ReportParagraph
 from monitor.rounds.models import Evaluation, EvaluationRound, QuestionnaireVersion
 
@@ -149,3 +153,36 @@ def previous_chapter(
         if match is not None:
             return match
     return next((c for c in chapters if c.title == chapter.title), None)
+
+
+def set_chapter_section(
+    session: Session,
+    report: Report,
+    chapter: ReportChapter,
+    section_id: str | None,
+    actor: User,
+) -> None:
+    """Tie ``chapter`` to the questionnaire section ``section_id`` (None: to none), so
+    that the editor shows that section's answers. Raises ReportError when the report's
+    text is frozen, the chapter is another report's or the questionnaire has no such
+    section."""
+    if report.status not in services.EDITABLE:
+        raise services.ReportError(
+            _l("The report has been adopted; its text can no longer change.")
+        )
+    if chapter.report_id != report.id:
+        raise services.ReportError(_l("That chapter belongs to another report."))
+    if section_id is not None and section_id not in {
+        s.id for s in questionnaire_sections(session, report)
+    }:
+        raise services.ReportError(_l("The questionnaire has no such section."))
+    chapter.section_id = section_id
+    session.add(chapter)
+    record(
+        session,
+        actor.id,
+        "report.chapter_section_set",
+        chapter,
+        report.evaluation_id,
+        section_id=section_id,
+    )
