@@ -8,6 +8,7 @@ default) -> adopted at a plenary (text frozen) -> published.
 
 from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
@@ -33,6 +34,9 @@ from monitor.rounds.models import Evaluation, EvaluationRound
 class ReportError(Exception):
     """A refused report operation; ``str(exc)`` is a message for the user."""
 
+
+#: Default of :func:`update_paragraph`'s optional fields: keep the stored value.
+UNCHANGED: Any = object()
 
 #: Statuses in which the panel may still change the text.
 EDITABLE = frozenset({ReportStatus.DRAFTING, ReportStatus.SENT_TO_PARTY})
@@ -257,14 +261,19 @@ def update_paragraph(
     verb: str | None,
     articles: Sequence[int],
     footnotes: Sequence[str],
-    grade: FindingGrade | None = None,
-    themes: Sequence[str] = (),
-    priority: bool = False,
-    repeats_id: int | None = None,
+    grade: Any = UNCHANGED,
+    themes: Any = UNCHANGED,
+    priority: Any = UNCHANGED,
+    repeats_id: Any = UNCHANGED,
 ) -> ReportParagraph:
     """Change a paragraph's text, kind and the kind's fields, articles and footnotes
-    (same rules as :func:`add_paragraph`)."""
+    (same rules as :func:`add_paragraph`). ``grade``, ``themes``, ``priority`` and
+    ``repeats_id`` keep their stored values unless given."""
     _require_editable(report)
+    grade = para.grade if grade is UNCHANGED else grade
+    themes = list(para.themes or []) if themes is UNCHANGED else themes
+    priority = para.priority if priority is UNCHANGED else priority
+    repeats_id = para.repeats_id if repeats_id is UNCHANGED else repeats_id
     if not text.strip():
         raise ReportError(_l("A paragraph needs text."))
     _validate_paragraph(session, report, kind, verb, articles, grade, themes, repeats_id)

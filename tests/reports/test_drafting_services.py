@@ -64,6 +64,11 @@ def test_finding_needs_a_grade_and_keeps_it(world: tuple[Session, Drafting]) -> 
         False,
         None,
     )
+    # a caller that does not name the grade keeps it
+    services.update_paragraph(
+        s, report, para, panel, "Leaflets exist.", ParagraphKind.FINDING, None, [], []
+    )
+    assert para.grade == FindingGrade.GOOD_PRACTICE
     services.update_paragraph(
         s, report, para, panel, "Now narrative.", ParagraphKind.NARRATIVE, None, [], []
     )
