@@ -278,3 +278,13 @@ def citing_paragraphs(
     for cites in out.values():
         cites.sort(key=lambda c: c.number)
     return out
+
+
+def citing_paragraphs_of_reply(session: Session, reply_id: int) -> dict[str, list[CitingParagraph]]:
+    """The paragraphs citing each answer of reply ``reply_id``: item id -> citing
+    paragraphs in report order (cited answers only)."""
+    items = session.exec(
+        select(ParagraphCitation.item_id).where(ParagraphCitation.reply_id == reply_id)
+    ).all()
+    found = citing_paragraphs(session, [(reply_id, i) for i in items])
+    return {item_id: cites for (_r, item_id), cites in found.items()}

@@ -33,6 +33,20 @@ from monitor.reports.models import (
 bp = Blueprint("drafting", __name__, template_folder="templates")
 
 
+@bp.app_context_processor
+def _answer_citations() -> dict[str, Any]:
+    """Give every page ``answer_citations(reply)``: item id -> the report paragraphs
+    citing that answer, for the panel only (``{}`` for anyone else), so that the read-only
+    reply shows "Cited in §N" without the submissions layer importing reports."""
+
+    def answer_citations(reply: Any) -> dict[str, list[citations.CitingParagraph]]:
+        if not access.is_panel(current_user) or getattr(reply, "id", None) is None:
+            return {}
+        return citations.citing_paragraphs_of_reply(db.session, reply.id)
+
+    return {"answer_citations": answer_citations}
+
+
 def grade_label(grade: FindingGrade | str | None) -> str:
     """A finding's grade in the current language."""
     if not grade:

@@ -291,3 +291,23 @@ def test_the_party_never_sees_citations_on_its_draft(
 def test_anonymous_is_sent_to_sign_in(client: FlaskClient, ids: Ids) -> None:
     response = client.get(f"/evaluations/{ids.am}/report/chapters/{ids.info}/evidence")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_reply_view_shows_cited_in_to_the_panel_only(client: FlaskClient, ids: Ids) -> None:
+    as_user(client, ids, "panel")
+    response = client.post(
+        new_url(ids),
+        data={
+            "chapter": str(ids.info),
+            "kind": "narrative",
+            "text": "The law informs victims.",
+            "cited": [f"{ids.party_reply}:info_law"],
+        },
+    )
+    assert response.status_code == 302
+    page = text(client.get(f"/replies/{ids.party_reply}/view"))
+    assert re.search(r'Cited in <a href="/evaluations/\d+/report#p-\d+">§1</a>', page)
+    as_user(client, ids, "contact_am")
+    page = text(client.get(f"/replies/{ids.party_reply}/view"))
+    assert "The Law on Victims" in page
+    assert "Cited in" not in page
