@@ -3,13 +3,7 @@
 
 from monitor.accounts.models import Organisation, Party, User
 from monitor.core.models import AuditEvent
-from monitor.reports.models import (
-    ParagraphCitation,
-    Report,
-    ReportChapter,
-    ReportComment,
-    ReportParagraph,
-)
+from monitor.reports.models import Report, ReportChapter, ReportComment, ReportParagraph
 from monitor.rounds.models import Evaluation, EvaluationRound, Instrument, QuestionnaireVersion
 from monitor.submissions.models import Answer, Attachment, Receipt, Reply
 
@@ -21,7 +15,6 @@ __all__ = [
     "EvaluationRound",
     "Instrument",
     "Organisation",
-    "ParagraphCitation",
     "Party",
     "QuestionnaireVersion",
     "Receipt",
