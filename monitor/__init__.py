@@ -33,6 +33,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from monitor.accounts.views import bp as accounts_bp
     from monitor.public.evaluations import bp as evaluations_bp
     from monitor.public.views import bp as public_bp
+    from monitor.reports.drafting_views import bp as drafting_bp
     from monitor.reports.views import bp as reports_bp
     from monitor.submissions.preview import bp as preview_bp
     from monitor.submissions.receipt_views import bp as receipts_bp
@@ -49,4 +50,5 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(revisions_bp)
     app.register_blueprint(requests_bp)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(drafting_bp)
     return app

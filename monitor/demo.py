@@ -23,7 +23,8 @@ from sqlmodel import Session, select
 from monitor.accounts.models import Organisation, Party, Role, User
 from monitor.accounts.services import create_user
 from monitor.config import PROJECT_ROOT
-from monitor.reports.models import ParagraphKind
+from monitor.reports.citations import cite_answer
+from monitor.reports.models import FindingGrade, ParagraphKind
 from monitor.reports.services import (
     add_chapter,
     add_paragraph,
@@ -157,16 +158,28 @@ def _fill_reply(
 def _report(
     session: Session, evaluation: Evaluation, data: dict[str, Any], notes: list[str]
 ) -> None:
-    """Write the demo draft report unless the evaluation has a report already."""
+    """Write the demo draft report unless the evaluation has a report already: chapters
+    tied to questionnaire sections, findings, proposals (one a priority) and paragraphs
+    citing answers of the submitted Party reply and NGO submission."""
     if report_for_evaluation(session, evaluation.id) is not None:  # type: ignore[arg-type]
         return
     author = _user(session, data["author"])
     report = create_report(session, evaluation, author, data["title"])
-    count = 0
+    replies = {
+        r.audience.value: r
+        for r in session.exec(
+            select(Reply).where(
+                Reply.evaluation_id == evaluation.id, Reply.status == ReplyStatus.SUBMITTED
+            )
+        )
+    }
+    count = cited = 0
     for ch in data["chapters"]:
         chapter = add_chapter(session, report, author, ch["title"])
+        chapter.section_id = ch.get("section")
+        session.add(chapter)
         for para in ch["paragraphs"]:
-            add_paragraph(
+            row = add_paragraph(
                 session,
                 report,
                 chapter,
@@ -176,9 +189,20 @@ def _report(
                 verb=para.get("verb"),
                 articles=para.get("articles", []),
                 footnotes=para.get("footnotes", []),
+                grade=FindingGrade(para["grade"]) if para.get("grade") else None,
+                themes=para.get("themes", []),
+                priority=bool(para.get("priority")),
             )
             count += 1
-    notes.append(f"wrote the draft report on evaluation {evaluation.id} ({count} paragraphs)")
+            for cite in para.get("cites", []):
+                reply_id = replies[cite["reply"]].id
+                assert reply_id is not None
+                cite_answer(session, report, row, reply_id, cite["item"], author)
+                cited += 1
+    notes.append(
+        f"wrote the draft report on evaluation {evaluation.id} "
+        f"({count} paragraphs, {cited} citations of answers)"
+    )
 
 
 def load_demo(session: Session, notes: list[str] | None = None) -> None:

@@ -8,7 +8,8 @@ from sqlmodel import func, select
 from monitor.core.models import AuditEvent
 from monitor.demo import DATA, load_demo
 from monitor.extensions import db
-from monitor.reports.models import ReportStatus
+from monitor.reports.citations import citations_by_paragraph
+from monitor.reports.models import FindingGrade, ParagraphKind, ReportStatus
 from monitor.reports.services import proposals, report_for_evaluation, structure
 from monitor.rounds.models import Audience
 from monitor.rounds.services import evaluation_for, get_round
@@ -88,6 +89,14 @@ def test_demo_state(app: Flask) -> None:
         assert {p.verb for _n, p in props} == {"urges", "considers", "invites"}
         assert all(p.articles for _n, p in props)
         assert any(p.footnotes for p in paragraphs)
+        # drafting beside the evidence: findings, a priority proposal, citations
+        grades = {p.grade for p in paragraphs if p.kind == ParagraphKind.FINDING}
+        assert grades == {FindingGrade.GAP, FindingGrade.CONCERN, FindingGrade.GOOD_PRACTICE}
+        assert [p.verb for _n, p in props if p.priority] == ["urges"]
+        cited = citations_by_paragraph(s, report)
+        assert sum(len(v) for v in cited.values()) >= 4
+        assert {a.audience for v in cited.values() for a in v} == {"party", "ngo"}
+        assert any(c.section_id for c, _ps in structure(s, report))
 
 
 def test_demo_answer_ids_exist_in_the_questionnaires(app: Flask) -> None:

@@ -4,6 +4,7 @@ import enum
 from datetime import date, datetime
 from typing import Any
 
+import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from monitor.core.db import enum_type, json_type
@@ -20,8 +21,20 @@ class ReportStatus(enum.StrEnum):
 
 
 class ParagraphKind(enum.StrEnum):
+    """Kinds of report paragraphs (``shared/domain.md``, Reports)."""
+
     NARRATIVE = "narrative"
+    FINDING = "finding"
     PROPOSAL = "proposal"
+
+
+class FindingGrade(enum.StrEnum):
+    """How a finding grades what the panel found: a good practice to follow, a gap in law
+    or practice, or a concern."""
+
+    GOOD_PRACTICE = "good_practice"
+    GAP = "gap"
+    CONCERN = "concern"
 
 
 class Report(SQLModel, table=True):
@@ -46,11 +59,17 @@ class ReportChapter(SQLModel, table=True):
     report_id: int = Field(foreign_key="report.id", index=True)
     position: int
     title: str = Field(max_length=300)
+    #: The questionnaire section the chapter is written from (its stable id in the
+    #: evaluation's Party questionnaire); the editor shows that section's answers.
+    section_id: str | None = Field(default=None, max_length=120)
 
 
 class ReportParagraph(SQLModel, table=True):
-    """A paragraph: narrative text, or a proposal with a verb (from the instrument's
-    ``proposal_verbs``, e.g. urges / considers / invites) and the articles it concerns.
+    """A paragraph: narrative text; a finding with its ``grade``; or a proposal with a
+    verb (from the instrument's ``proposal_verbs``, e.g. urges / considers / invites), the
+    articles it concerns, its ``themes`` (theme ids of the round's questionnaire, see
+    :func:`monitor.reports.drafting.report_themes`), a ``priority`` flag and, optionally,
+    ``repeats_id``: the proposal of the same Party's previous round report it repeats.
 
     ``text`` is Markdown; ``footnotes`` is a list of Markdown strings, referenced in the
     text as ``[^1]``, ``[^2]`` ... in order.
@@ -65,6 +84,10 @@ class ReportParagraph(SQLModel, table=True):
     kind: ParagraphKind = Field(default=ParagraphKind.NARRATIVE, sa_type=enum_type(ParagraphKind))
     verb: str | None = Field(default=None, max_length=32)
     articles: list[int] = Field(default_factory=list, sa_type=json_type())
+    grade: FindingGrade | None = Field(default=None, sa_type=enum_type(FindingGrade))
+    themes: list[str] = Field(default_factory=list, sa_type=json_type())
+    priority: bool = False
+    repeats_id: int | None = Field(default=None, foreign_key="report_paragraph.id")
     text: str
     footnotes: list[str] = Field(default_factory=list, sa_type=json_type())
     updated_at: datetime = Field(default_factory=utcnow)
@@ -87,3 +110,19 @@ class ReportComment(SQLModel, table=True):
     dealt_with_by_id: int | None = Field(default=None, foreign_key="user.id")
     panel_note: str | None = None
     detail: dict[str, Any] = Field(default_factory=dict, sa_type=json_type())
+
+
+class ParagraphCitation(SQLModel, table=True):
+    """A paragraph cites one answer: item ``item_id`` of reply ``reply_id`` (the Party's
+    reply or an NGO submission of the report's evaluation). Seen by the panel only: an
+    NGO's confidential input must not reach the Party through its draft."""
+
+    __tablename__ = "paragraph_citation"
+    __table_args__ = (sa.UniqueConstraint("paragraph_id", "reply_id", "item_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    paragraph_id: int = Field(foreign_key="report_paragraph.id", index=True)
+    reply_id: int = Field(foreign_key="reply.id", index=True)
+    item_id: str = Field(max_length=120)
+    created_at: datetime = Field(default_factory=utcnow)
+    created_by_id: int | None = Field(default=None, foreign_key="user.id")

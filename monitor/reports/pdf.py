@@ -90,10 +90,16 @@ class ParagraphView:
     articles: tuple[int, ...]
     html: Markup
     appendix_html: Markup
+    grade: str | None = None
+    priority: bool = False
 
     @property
     def is_proposal(self) -> bool:
         return self.kind == ParagraphKind.PROPOSAL.value
+
+    @property
+    def is_finding(self) -> bool:
+        return self.kind == ParagraphKind.FINDING.value
 
 
 @dataclass(frozen=True)
@@ -278,6 +284,8 @@ def _paragraph_view(number: int, para: ReportParagraph) -> ParagraphView:
         articles=tuple(sorted(para.articles or ())),
         html=Markup(with_number(with_footnotes(body, list(para.footnotes or [])), number)),
         appendix_html=Markup(_FOOTNOTE_REF.sub("", body)),
+        grade=para.grade.value if para.kind == ParagraphKind.FINDING and para.grade else None,
+        priority=bool(para.priority) and para.kind == ParagraphKind.PROPOSAL,
     )
 
 
@@ -366,6 +374,19 @@ def verb_label(verb: str | None) -> str:
     return str(label) if label is not None else verb.capitalize()
 
 
+_GRADE_LABELS = {
+    "good_practice": _l("Good practice"),
+    "gap": _l("Gap"),
+    "concern": _l("Concern"),
+}
+
+
+def grade_label(grade: str | None) -> str:
+    """A finding's grade, in the current locale ("" for none)."""
+    label = _GRADE_LABELS.get(grade or "")
+    return str(label) if label is not None else ""
+
+
 def articles_label(articles: tuple[int, ...]) -> str:
     """ "Article 12" / "Articles 10, 12", in the current locale; "" for none."""
     if not articles:
@@ -446,6 +467,7 @@ def render_view_html(view: ReportView, lang: str) -> str:
             lang=lang,
             round_label=round_label,
             verb_label=verb_label,
+            grade_label=grade_label,
             articles_label=articles_label,
             status_line=status_line,
             cover_date=cover_date,

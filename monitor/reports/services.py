@@ -8,6 +8,7 @@ default) -> adopted at a plenary (text frozen) -> published.
 
 from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
@@ -18,6 +19,8 @@ from monitor.core.audit import record
 from monitor.core.models import AuditEvent
 from monitor.core.time import add_months, utcnow
 from monitor.reports.models import (
+    FindingGrade,
+    ParagraphCitation,
     ParagraphKind,
     Report,
     ReportChapter,
@@ -31,6 +34,9 @@ from monitor.rounds.models import Evaluation, EvaluationRound
 class ReportError(Exception):
     """A refused report operation; ``str(exc)`` is a message for the user."""
 
+
+#: Default of :func:`update_paragraph`'s optional fields: keep the stored value.
+UNCHANGED: Any = object()
 
 #: Statuses in which the panel may still change the text.
 EDITABLE = frozenset({ReportStatus.DRAFTING, ReportStatus.SENT_TO_PARTY})
@@ -123,8 +129,22 @@ def add_chapter(session: Session, report: Report, actor: User, title: str) -> Re
 
 
 def _validate_paragraph(
-    session: Session, report: Report, kind: ParagraphKind, verb: str | None, articles: Sequence[int]
+    session: Session,
+    report: Report,
+    kind: ParagraphKind,
+    verb: str | None,
+    articles: Sequence[int],
+    grade: FindingGrade | None = None,
+    themes: Sequence[str] = (),
+    repeats_id: int | None = None,
 ) -> None:
+    """The rules of each kind (``shared/domain.md``, Reports): a finding has a grade; a
+    proposal has a verb from the instrument's list, articles the instrument has, themes
+    of the round, and repeats (if at all) a proposal of the same Party's earlier round."""
+    from monitor.reports import drafting
+
+    if kind == ParagraphKind.FINDING and grade not in set(FindingGrade):
+        raise ReportError(_l("A finding needs a grade: good practice, gap or concern."))
     if kind == ParagraphKind.PROPOSAL:
         verbs = proposal_verbs(session, report)
         if verb not in verbs:
@@ -138,6 +158,40 @@ def _validate_paragraph(
                     articles=", ".join(str(a) for a in unknown),
                 )
             )
+        theme_ids = {t for t, _label in drafting.report_themes(session, report)}
+        strange = [t for t in themes if t not in theme_ids]
+        if strange:
+            raise ReportError(_l("The round has no theme %(themes)s.", themes=", ".join(strange)))
+        if repeats_id is not None:
+            repeated = session.get(ReportParagraph, repeats_id)
+            if repeated is None or not drafting.is_earlier_proposal(session, report, repeated):
+                raise ReportError(
+                    _l(
+                        "A proposal can only repeat a proposal of the previous round's "
+                        "report on the same Party."
+                    )
+                )
+
+
+def _kind_fields(
+    kind: ParagraphKind,
+    verb: str | None,
+    grade: FindingGrade | None,
+    themes: Sequence[str],
+    priority: bool,
+    repeats_id: int | None,
+) -> dict[str, object]:
+    """The kind-specific columns as stored: what does not belong to ``kind`` is cleared
+    (a narrative paragraph keeps no verb, grade, theme, priority or repeated proposal)."""
+    proposal = kind == ParagraphKind.PROPOSAL
+    return {
+        "kind": kind,
+        "verb": verb if proposal else None,
+        "grade": FindingGrade(grade) if kind == ParagraphKind.FINDING and grade else None,
+        "themes": list(dict.fromkeys(themes)) if proposal else [],
+        "priority": bool(priority) if proposal else False,
+        "repeats_id": repeats_id if proposal else None,
+    }
 
 
 def add_paragraph(
@@ -151,18 +205,24 @@ def add_paragraph(
     articles: Sequence[int] = (),
     footnotes: Sequence[str] = (),
     after: ReportParagraph | None = None,
+    grade: FindingGrade | None = None,
+    themes: Sequence[str] = (),
+    priority: bool = False,
+    repeats_id: int | None = None,
 ) -> ReportParagraph:
     """Add a paragraph to ``chapter``, at its end or right after ``after``.
 
-    Raises ReportError when the report is adopted, when a proposal has no verb from the
-    instrument's list, or names an article the instrument does not have.
+    Raises ReportError when the report is adopted, when a finding has no grade, when a
+    proposal has no verb from the instrument's list, names an article the instrument
+    does not have or a theme the round does not have, or repeats something other than a
+    proposal of the same Party's earlier round report (see :func:`_validate_paragraph`).
     """
     _require_editable(report)
     if chapter.report_id != report.id:
         raise ReportError(_l("That chapter belongs to another report."))
     if not text.strip():
         raise ReportError(_l("A paragraph needs text."))
-    _validate_paragraph(session, report, kind, verb, articles)
+    _validate_paragraph(session, report, kind, verb, articles, grade, themes, repeats_id)
     siblings = session.exec(
         select(ReportParagraph)
         .where(ReportParagraph.chapter_id == chapter.id)
@@ -180,12 +240,11 @@ def add_paragraph(
         report_id=report.id,  # type: ignore[arg-type]
         chapter_id=chapter.id,  # type: ignore[arg-type]
         position=position,
-        kind=kind,
-        verb=verb if kind == ParagraphKind.PROPOSAL else None,
         articles=list(articles),
         text=text.strip(),
         footnotes=[f.strip() for f in footnotes if f.strip()],
         updated_by_id=actor.id,
+        **_kind_fields(kind, verb, grade, themes, priority, repeats_id),  # type: ignore[arg-type]
     )
     session.add(para)
     record(session, actor.id, "report.paragraph_added", para, report.evaluation_id)
@@ -202,16 +261,25 @@ def update_paragraph(
     verb: str | None,
     articles: Sequence[int],
     footnotes: Sequence[str],
+    grade: Any = UNCHANGED,
+    themes: Any = UNCHANGED,
+    priority: Any = UNCHANGED,
+    repeats_id: Any = UNCHANGED,
 ) -> ReportParagraph:
-    """Change a paragraph's text, kind, verb, articles and footnotes (same rules as
-    :func:`add_paragraph`)."""
+    """Change a paragraph's text, kind and the kind's fields, articles and footnotes
+    (same rules as :func:`add_paragraph`). ``grade``, ``themes``, ``priority`` and
+    ``repeats_id`` keep their stored values unless given."""
     _require_editable(report)
+    grade = para.grade if grade is UNCHANGED else grade
+    themes = list(para.themes or []) if themes is UNCHANGED else themes
+    priority = para.priority if priority is UNCHANGED else priority
+    repeats_id = para.repeats_id if repeats_id is UNCHANGED else repeats_id
     if not text.strip():
         raise ReportError(_l("A paragraph needs text."))
-    _validate_paragraph(session, report, kind, verb, articles)
+    _validate_paragraph(session, report, kind, verb, articles, grade, themes, repeats_id)
     para.text = text.strip()
-    para.kind = kind
-    para.verb = verb if kind == ParagraphKind.PROPOSAL else None
+    for name, value in _kind_fields(kind, verb, grade, themes, priority, repeats_id).items():
+        setattr(para, name, value)
     para.articles = list(articles)
     para.footnotes = [f.strip() for f in footnotes if f.strip()]
     para.updated_at = utcnow()
@@ -222,13 +290,27 @@ def update_paragraph(
 
 
 def delete_paragraph(session: Session, report: Report, para: ReportParagraph, actor: User) -> None:
-    """Remove a paragraph that no comment refers to."""
+    """Remove a paragraph that no comment refers to and no later proposal repeats, with
+    its citations."""
     _require_editable(report)
     commented = session.exec(
         select(ReportComment).where(ReportComment.paragraph_id == para.id)
     ).first()
     if commented is not None:
         raise ReportError(_l("The Party commented on this paragraph; it cannot be deleted."))
+    repeated = session.exec(
+        select(ReportParagraph).where(ReportParagraph.repeats_id == para.id)
+    ).first()
+    if repeated is not None:
+        raise ReportError(
+            _l("A proposal of a later report repeats this paragraph; it cannot be deleted.")
+        )
+    # Its citations of answers go with it.
+    for citation in session.exec(
+        select(ParagraphCitation).where(ParagraphCitation.paragraph_id == para.id)
+    ):
+        session.delete(citation)
+    session.flush()  # citations first: they refer to the paragraph
     record(session, actor.id, "report.paragraph_deleted", para, report.evaluation_id)
     session.delete(para)
 

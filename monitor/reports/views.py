@@ -32,7 +32,7 @@ from monitor.accounts.models import Party, User
 from monitor.core.markdown import render_markdown
 from monitor.core.web import current_language
 from monitor.extensions import db
-from monitor.reports import access, services
+from monitor.reports import access, citations, drafting_views, services
 from monitor.reports.forms import (
     ActionForm,
     ChapterForm,
@@ -132,6 +132,10 @@ def action_label(action: str) -> str:
         "report.sent_to_party": _("Draft sent to the Party"),
         "report.comment_added": _("Comment from the Party"),
         "report.comment_dealt_with": _("Comment dealt with"),
+        "report.skeleton_generated": _("Skeleton draft generated"),
+        "report.answer_cited": _("Answer cited"),
+        "report.citation_removed": _("Citation removed"),
+        "report.chapter_section_set": _("Chapter's questionnaire section changed"),
         "report.adopted": _("Final report adopted"),
         "report.published": _("Report published"),
     }
@@ -151,6 +155,7 @@ def _paragraph_form(report: Report, chapters: list[ReportChapter], **kwargs: Any
     form = ParagraphForm(**kwargs)
     form.set_chapters([(c.id, c.title) for c in chapters])  # type: ignore[misc]
     form.set_verbs(services.proposal_verbs(db.session, report))
+    drafting_views.setup_form(form, report)
     return form
 
 
@@ -197,6 +202,7 @@ def _render_view(
     if can_edit and paragraph_form is None:
         paragraph_form = _paragraph_form(report, chapters, formdata=None)
     events = services.timeline(db.session, report) if access.is_panel(current_user) else []
+    ctx.update(drafting_views.report_page_context(report, structure, access.is_panel(current_user)))
     ctx.update(
         structure=structure,
         numbers=numbers,
@@ -351,6 +357,7 @@ def _paragraph_fields(form: Any) -> dict[str, Any]:
         "verb": form.verb.data or None,
         "articles": parse_articles(form.articles.data),
         "footnotes": parse_footnotes(form.footnotes.data),
+        **drafting_views.paragraph_extras(form),
     }
 
 
@@ -373,7 +380,9 @@ def new_paragraph(evaluation_id: int) -> str | Response | tuple[str, int]:
             form.chapter.data = chapter_id
     error = None
     status = 200
-    if form.validate_on_submit():
+    if drafting_views.citation_button(form):
+        pass  # a Cite / Remove button: show the form again with the cited answers
+    elif form.validate_on_submit():
         chapter_id = after.chapter_id if after is not None else form.chapter.data
         chapter = next((c for c in chapters if c.id == chapter_id), None)
         if chapter is None:
@@ -386,6 +395,9 @@ def new_paragraph(evaluation_id: int) -> str | Response | tuple[str, int]:
                 current_user,
                 **_paragraph_fields(form),
                 after=after,
+            )
+            citations.set_citations(
+                db.session, report, para, drafting_views.cited_keys(form), current_user
             )
             db.session.commit()
             flash(_("The paragraph has been added."), "success")
@@ -410,6 +422,11 @@ def new_paragraph(evaluation_id: int) -> str | Response | tuple[str, int]:
             if after and after.id
             else None,
             editing=None,
+            **drafting_views.editor_context(
+                report,
+                after.chapter_id if after is not None else form.chapter.data,
+                form,
+            ),
         ),
         status,
     )
@@ -438,12 +455,15 @@ def edit_paragraph(evaluation_id: int, paragraph_id: int) -> str | Response | tu
             chapter=para.chapter_id,
         )
         form.version.data = para.updated_at.isoformat()
+        drafting_views.prefill(form, para)
     else:
         form = _paragraph_form(report, chapters)
     del form.chapter
     error = None
     status = 200
-    if form.validate_on_submit():
+    if drafting_views.citation_button(form):
+        pass  # a Cite / Remove button: show the form again with the cited answers
+    elif form.validate_on_submit():
         if form.version.data != para.updated_at.isoformat():
             error = _(
                 "Someone changed this paragraph after you opened it. Copy your text, "
@@ -458,6 +478,9 @@ def edit_paragraph(evaluation_id: int, paragraph_id: int) -> str | Response | tu
                     para,
                     current_user,
                     **_paragraph_fields(form),
+                )
+                citations.set_citations(
+                    db.session, report, para, drafting_views.cited_keys(form), current_user
                 )
                 db.session.commit()
                 flash(_("The paragraph has been changed."), "success")
@@ -483,6 +506,7 @@ def edit_paragraph(evaluation_id: int, paragraph_id: int) -> str | Response | tu
             editing=para,
             editing_number=numbers.get(para.id),  # type: ignore[arg-type]
             delete_form=ActionForm(formdata=None),
+            **drafting_views.editor_context(report, para.chapter_id, form),
         ),
         status,
     )
