@@ -3,7 +3,16 @@
 
 from monitor.accounts.models import Organisation, Party, User
 from monitor.core.models import AuditEvent
-from monitor.reports.models import Report, ReportChapter, ReportComment, ReportParagraph
+from monitor.reports.models import (
+    Plenary,
+    PlenaryItem,
+    Report,
+    ReportChapter,
+    ReportComment,
+    ReportParagraph,
+    ReportStep,
+    ReportVersion,
+)
 from monitor.rounds.models import Evaluation, EvaluationRound, Instrument, QuestionnaireVersion
 from monitor.submissions.models import Answer, Attachment, Receipt, Reply
 
@@ -16,6 +25,8 @@ __all__ = [
     "Instrument",
     "Organisation",
     "Party",
+    "Plenary",
+    "PlenaryItem",
     "QuestionnaireVersion",
     "Receipt",
     "Reply",
@@ -23,5 +34,7 @@ __all__ = [
     "ReportChapter",
     "ReportComment",
     "ReportParagraph",
+    "ReportStep",
+    "ReportVersion",
     "User",
 ]
