@@ -227,7 +227,10 @@ def test_walk_through_every_state(session: Session, data: Data) -> None:
     assert [v.number for v in vs] == list(range(1, len(steps) + 1))
     sent = next(v for v in vs if v.action == "send_to_party")
     adopted = next(v for v in vs if v.action == "adopt")
-    changes = {c.new["id"] if c.new else c.old["id"]: c for c in versions.compare(sent.content, adopted.content)}  # type: ignore[index]
+    changes = {
+        c.new["id"] if c.new else c.old["id"]: c
+        for c in versions.compare(sent.content, adopted.content)
+    }  # type: ignore[index]
     assert changes[p1.id].state == "changed"
     assert "<ins>May </ins>" in str(changes[p1.id].diff)
     assert changes[p3.id].state == "added"
@@ -273,9 +276,7 @@ def test_publish_due_by_the_cron_command(app: Flask, data: Data) -> None:
         assert len([st for st in steps if st.action == "publish_due"]) == 1
 
 
-def test_return_to_drafting_and_revision_after_a_silent_party(
-    session: Session, data: Data
-) -> None:
+def test_return_to_drafting_and_revision_after_a_silent_party(session: Session, data: Data) -> None:
     s = session
     panel, sec = _user(s, data, "panel"), _user(s, data, "secretariat")
     report = _report(s, data)
