@@ -270,6 +270,8 @@ def test_whole_cycle_over_http(
     assert "The revision has started." in text_of(r)
     with app.app_context():
         comment_id = db.session.exec(select(ReportComment.id)).one()
+    page = text_of(client.get(url(data)))
+    assert 'value="partly" required> Partly taken into account' in page
     r = client.post(
         url(data, f"/comments/{comment_id}/answer"), data={"response": "partly", "reason": ""}
     )
