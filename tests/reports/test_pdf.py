@@ -381,6 +381,21 @@ def test_confidential_draft_on_every_page_of_a_draft(
     assert all("CONFIDENTIAL DRAFT" in t.upper() for t in pages)
 
 
+@pytest.mark.parametrize("status", ["panel_review", "revising"])
+def test_every_draft_state_marks_every_page(app: Flask, built: Built, status: str) -> None:
+    """Drafts are confidential until adoption, in every state of the cycle before it."""
+    with app.app_context():
+        report = db.session.get(Report, built.report_id)
+        assert report is not None
+        report.status = ReportStatus(status)
+        db.session.add(report)
+        db.session.commit()
+    data, _ = render(app, built.report_id)
+    pages = page_texts(data)
+    assert len(pages) > 4
+    assert all("CONFIDENTIAL DRAFT" in t.upper() for t in pages), status
+
+
 def test_published_report_has_no_draft_mark(app: Flask, built: Built) -> None:
     with app.app_context():
         s = db.session
