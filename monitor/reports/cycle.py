@@ -512,6 +512,40 @@ def current_step(
     return status, due, due is not None and today > due
 
 
+def extend_deadline(
+    session: Session, report: Report, actor: User, new_due: date, today: date | None = None
+) -> date:
+    """Move the Party's current deadline (comments on the draft while it is with the
+    Party, final comments while the final report is) to ``new_due``, a UTC calendar date
+    not in the past: deadlines are data, changeable per evaluation ("extensions happen",
+    ``shared/domain.md``). Only the secretariat. Returns the old due date; writes an
+    audit row. Raises TransitionForbidden for another role, TransitionError in a state
+    without a Party deadline or for a date in the past."""
+    if getattr(actor, "role", None) != Role.SECRETARIAT:
+        raise TransitionForbidden(_l("Only the secretariat changes deadlines."))
+    today = today or utcnow().date()
+    status = ReportStatus(report.status)
+    if status not in (S.SENT_TO_PARTY, S.TRANSMITTED):
+        raise TransitionError(_l("The report has no deadline of the Party to change now."))
+    if new_due < today:
+        raise TransitionError(_l("A deadline cannot be set in the past."))
+    field = "comments_due" if status == S.SENT_TO_PARTY else "final_comments_due"
+    old = getattr(report, field)
+    setattr(report, field, new_due)
+    session.add(report)
+    record(
+        session,
+        actor.id,
+        "report.deadline_changed",
+        report,
+        report.evaluation_id,
+        field=field,
+        old=old.isoformat() if old else None,
+        due=new_due.isoformat(),
+    )
+    return old  # type: ignore[no-any-return]
+
+
 def _next_plenary(session: Session, report: Report, kind: PlenaryItemKind) -> date | None:
     pending = plenaries.pending_plenaries(session, report, kind)
     return pending[0].start_date if pending else None

@@ -17,7 +17,13 @@ from monitor.accounts.models import Role
 from monitor.core.audit import record
 from monitor.extensions import db
 from monitor.reports import access, comments, cycle, plenaries, services, versions
-from monitor.reports.forms import ActionForm, AnswerForm, CommentForm, TransitionForm
+from monitor.reports.forms import (
+    ActionForm,
+    AnswerForm,
+    CommentForm,
+    DeadlineForm,
+    TransitionForm,
+)
 from monitor.reports.labels import RESPONSE_LABELS
 from monitor.reports.models import (
     CommentResponse,
@@ -107,6 +113,10 @@ def cycle_context(evaluation: Evaluation, report: Report) -> dict[str, Any]:
         "can_set_urgent": getattr(current_user, "role", None) == Role.SECRETARIAT
         and report.status == ReportStatus.DRAFTING,
         "sees_sent_text": access.sees_sent_text(current_user, report),
+        "deadline_form": DeadlineForm(formdata=None, due=due)
+        if getattr(current_user, "role", None) == Role.SECRETARIAT
+        and report.status in (ReportStatus.SENT_TO_PARTY, ReportStatus.TRANSMITTED)
+        else None,
         "version_count": len(versions.versions(session, report))
         if access.is_panel(current_user)
         else None,
@@ -174,6 +184,28 @@ def set_urgent(evaluation_id: int) -> Response:
             else _("The report follows the normal procedure."),
             "success",
         )
+    return _back(evaluation_id)
+
+
+@bp.route("/evaluations/<int:evaluation_id>/report/deadline", methods=["POST"])
+def extend_deadline(evaluation_id: int) -> Response | tuple[str, int]:
+    """The secretariat moves the Party's current deadline (an extension)."""
+    evaluation, report, party, rnd = _load_for_panel(evaluation_id)
+    form = DeadlineForm()
+    if not form.validate_on_submit() or form.due.data is None:
+        flash(_("Give the new deadline as a date."), "error")
+        return _render_view(evaluation, report, party, rnd, status=400)
+    try:
+        cycle.extend_deadline(db.session, report, current_user, form.due.data)
+        db.session.commit()
+    except cycle.TransitionForbidden:
+        db.session.rollback()
+        abort(403)
+    except services.ReportError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return _render_view(evaluation, report, party, rnd, status=409)
+    flash(_("The deadline has been changed."), "success")
     return _back(evaluation_id)
 
 

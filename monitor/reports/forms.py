@@ -138,3 +138,9 @@ class AgendaItemForm(FlaskForm):
         ],
         validators=[DataRequired()],
     )
+
+
+class DeadlineForm(FlaskForm):
+    """A new due date for the Party's current deadline (the secretariat)."""
+
+    due = DateField(_l("New deadline"), validators=[DataRequired()])

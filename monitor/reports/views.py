@@ -132,6 +132,7 @@ def action_label(action: str) -> str:
         "report.comment_dealt_with": _("Comment dealt with"),
         "report.agenda_item_added": _("Put on a plenary's agenda"),
         "report.urgent_set": _("Urgent procedure set"),
+        "report.deadline_changed": _("Deadline changed"),
         # audit rows written before the cycle table (migration 1796040515)
         "report.sent_to_party": _("Draft sent to the Party"),
         "report.adopted": _("Final report adopted"),

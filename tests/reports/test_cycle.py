@@ -294,3 +294,30 @@ def test_return_to_drafting_and_revision_after_a_silent_party(session: Session, 
         cycle.transition(s, report, Action.START_REVISION, panel)
         assert report.status == S.REVISING
         assert cycle.current_step(s, report) == (S.REVISING, None, False)
+
+
+def test_the_secretariat_extends_the_partys_deadline(session: Session, data: Data) -> None:
+    s = session
+    panel, sec = _user(s, data, "panel"), _user(s, data, "secretariat")
+    report = _report(s, data)
+    services.add_paragraph(s, report, services.chapters(s, report)[0], panel, "Text.")
+    with pytest.raises(TransitionError, match="no deadline"):
+        cycle.extend_deadline(s, report, sec, date(2030, 1, 1))
+    with freeze_time("2025-01-10"):
+        cycle.transition(s, report, Action.SUBMIT_FOR_REVIEW, panel)
+        plenary = plenaries.create_plenary(s, sec, "51st", date(2025, 1, 10), date(2025, 1, 10))
+        plenaries.add_agenda_item(s, plenary, report, PlenaryItemKind.APPROVE_DRAFT, sec)
+        cycle.transition(s, report, Action.APPROVE_DRAFT, sec, plenary=plenary)
+        cycle.transition(s, report, Action.SEND_TO_PARTY, panel)
+    with freeze_time("2025-03-20"):
+        assert cycle.current_step(s, report) == (S.SENT_TO_PARTY, date(2025, 3, 10), True)
+        with pytest.raises(TransitionForbidden):
+            cycle.extend_deadline(s, report, panel, date(2025, 4, 10))
+        with pytest.raises(TransitionError, match="past"):
+            cycle.extend_deadline(s, report, sec, date(2025, 3, 19))
+        assert cycle.extend_deadline(s, report, sec, date(2025, 4, 10)) == date(2025, 3, 10)
+        assert cycle.current_step(s, report) == (S.SENT_TO_PARTY, date(2025, 4, 10), False)
+        with pytest.raises(TransitionError, match="until 2025-04-10"):
+            cycle.transition(s, report, Action.START_REVISION, panel)
+    event = s.exec(select(AuditEvent).where(AuditEvent.action == "report.deadline_changed")).one()
+    assert event.actor_id == sec.id and event.detail["due"] == "2025-04-10"

@@ -439,3 +439,21 @@ def test_comment_text_is_escaped(app: Flask, client: FlaskClient, data: Data) ->
     )
     page = text_of(client.get(url(data)))
     assert "&lt;b&gt;x&lt;/b&gt;&lt;script&gt;" in page and "<script>alert" not in page
+
+
+def test_deadline_extension_over_http(app: Flask, client: FlaskClient, data: Data) -> None:
+    start(client, data)
+    add_paragraph(client, data, chapter_ids(app, data)[0], "Text.")
+    walk(app, client, data)
+    login(client, "panel")
+    assert "Change the deadline" not in text_of(client.get(url(data)))
+    assert client.post(url(data, "/deadline"), data={"due": "2099-01-01"}).status_code == 403
+    login(client, "secretariat")
+    assert "Change the deadline" in text_of(client.get(url(data)))
+    r = client.post(url(data, "/deadline"), data={"due": "2000-01-01"})
+    assert r.status_code == 409 and "cannot be set in the past" in text_of(r)
+    r = client.post(url(data, "/deadline"), data={"due": "2099-01-01"}, follow_redirects=True)
+    assert "The deadline has been changed." in text_of(r)
+    assert str(report_row(app, data).comments_due) == "2099-01-01"
+    login(client, "contact_am")
+    assert client.post(url(data, "/deadline"), data={"due": "2099-02-01"}).status_code == 403
