@@ -26,7 +26,20 @@ PARTY_SEES = {"sent_to_party", "revising", "transmitted", "published"}
 
 @pytest.fixture
 def fake_pdf(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The PDF route's access rule is under test, not the layout (test_pdf.py)."""
+    """The PDF route's access rule is under test, not the layout (test_pdf.py). Where
+    PDFs are laid out as jobs in a child process (monitor.core.pdfjobs), the child's
+    layout is stubbed; otherwise the renderer module is."""
+    try:
+        import monitor.core.pdfjobs  # noqa: F401
+    except ImportError:
+        pass
+    else:
+
+        def render_isolated(html: str, root: Any, **_limits: Any) -> bytes:
+            return b"%PDF-1.7 stub"
+
+        monkeypatch.setattr("monitor.core.pdfjobs.render_isolated", render_isolated)
+        return
     module = types.ModuleType("monitor.reports.pdf")
 
     def render_report_pdf(session: Any, report: Report, lang: str) -> bytes:
