@@ -2,7 +2,7 @@
 (for Alembic and for tests)."""
 
 from monitor.accounts.models import Organisation, Party, User
-from monitor.core.models import AuditEvent
+from monitor.core.models import AuditEvent, PdfJob
 from monitor.reports.models import (
     Plenary,
     PlenaryItem,
@@ -25,6 +25,7 @@ __all__ = [
     "Instrument",
     "Organisation",
     "Party",
+    "PdfJob",
     "Plenary",
     "PlenaryItem",
     "QuestionnaireVersion",

@@ -7,7 +7,7 @@ becomes party_commented. Existing comments are the Party's comments on the draft
 (no response is invented). Downgrade maps the new states onto the nearest old one.
 
 Revision ID: 1796040515
-Revises: 1796038193
+Revises: 1796040485
 Create Date: 2026-11-30 12:08:35.748792
 
 """
@@ -20,7 +20,7 @@ import sqlmodel  # noqa: F401  (autogenerate writes sqlmodel types)
 
 # revision identifiers, used by Alembic.
 revision: str = '1796040515'
-down_revision: Union[str, Sequence[str], None] = '1796038193'
+down_revision: Union[str, Sequence[str], None] = '1796040485'
 branch_labels: Union[str, Sequence[str], None] = ()
 depends_on: Union[str, Sequence[str], None] = None
 
