@@ -10,8 +10,23 @@ from sqlmodel import SQLModel
 from monitor.extensions import alembic, db
 from tests.conftest import make_app
 
-BEFORE = "1796038193"
 CYCLE = "1796040515"
+
+
+def _down_revision() -> str:
+    """The revision the cycle migration follows (re-chained when branches merge)."""
+    import importlib.util
+
+    folder = Path(__file__).resolve().parents[2] / "monitor" / "migrations"
+    path = next(folder.glob(f"{CYCLE}_*.py"))
+    spec = importlib.util.spec_from_file_location("cycle_migration", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return str(module.down_revision)
+
+
+BEFORE = _down_revision()
 
 
 def test_old_statuses_and_comments_are_mapped(tmp_path: Path) -> None:
