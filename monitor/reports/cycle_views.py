@@ -117,10 +117,18 @@ def cycle_context(evaluation: Evaluation, report: Report) -> dict[str, Any]:
         if getattr(current_user, "role", None) == Role.SECRETARIAT
         and report.status in (ReportStatus.SENT_TO_PARTY, ReportStatus.TRANSMITTED)
         else None,
-        "version_count": len(versions.versions(session, report))
-        if access.is_panel(current_user)
-        else None,
+        "version_count": _visible_version_count(evaluation, report),
     }
+
+
+def _visible_version_count(evaluation: Evaluation, report: Report) -> int:
+    """How many versions the current user may open (see versions_views)."""
+    rows = versions.versions(db.session, report)
+    if access.is_panel(current_user):
+        return len(rows)
+    if access.is_own_party(current_user, evaluation):
+        return sum(1 for v in rows if v.status in versions.PARTY_VERSION_STATES)
+    return 0
 
 
 @bp.route("/evaluations/<int:evaluation_id>/report/cycle/<action>", methods=["POST"])

@@ -7,6 +7,7 @@ the draft: the panel (once sent) and that Party, never the public. Its final com
 published with the report. A comment the Party has not sent: that Party only.
 """
 
+import re
 import sys
 import types
 from typing import Any
@@ -147,6 +148,8 @@ def test_party_versions_start_with_the_sent_text(
     login(client, "contact_am")
     party_page = client.get(base).get_data(as_text=True)
     assert "Panel review" in panel_page and "Panel review" not in party_page
+    report_page = client.get(f"/evaluations/{data.am_evaluation}/report").get_data(as_text=True)
+    assert re.search(r'href="[^"]*/report/versions">\d+ versions?</a>', report_page)
     assert "With the Party for comments" in party_page
     # the panel-only versions cannot be compared by the Party
     assert client.get(base + "/compare?a=1&b=3").status_code == 404
