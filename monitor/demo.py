@@ -6,7 +6,7 @@ chapters and paragraphs); this module only feeds it to the services. Loading is
 idempotent: every step first looks for what it would create, so running it twice changes
 nothing. The accounts and the demo state are those of the team notes: Armenian reply and
 NGO submission submitted, Moldovan reply partly drafted, Ukrainian reply not started,
-Armenian draft report (status drafting).
+Armenian draft report (status drafting), on the agenda of a plenary for approval.
 """
 
 from datetime import UTC, date, datetime
@@ -205,6 +205,27 @@ def _report(
     )
 
 
+def _plenary(
+    session: Session, evaluation: Evaluation, data: dict[str, Any], notes: list[str]
+) -> None:
+    """Record the demo plenary with the report on its agenda, unless it exists."""
+    from monitor.reports.models import Plenary, PlenaryItemKind
+    from monitor.reports.plenaries import add_agenda_item, create_plenary
+
+    spec = data.get("plenary")
+    report = report_for_evaluation(session, evaluation.id)  # type: ignore[arg-type]
+    if not spec or report is None:
+        return
+    if session.exec(select(Plenary).where(Plenary.name == spec["name"])).first() is not None:
+        return
+    secretariat = _user(session, spec["created_by"])
+    plenary = create_plenary(
+        session, secretariat, spec["name"], spec["start"], spec["end"], spec.get("place", "")
+    )
+    add_agenda_item(session, plenary, report, PlenaryItemKind(spec["agenda"]), secretariat)
+    notes.append(f"recorded the {spec['name']} with the report on its agenda")
+
+
 def load_demo(session: Session, notes: list[str] | None = None) -> None:
     """Load the demo into ``session`` (never commits). ``notes``, if given, receives one
     English line per change made (nothing when everything was there already).
@@ -234,7 +255,9 @@ def load_demo(session: Session, notes: list[str] | None = None) -> None:
     org = session.exec(select(Organisation).where(Organisation.name == ngo["organisation"])).one()
     _fill_reply(session, am, ngo, notes, organisation=org)
     _fill_reply(session, evaluation_for(session, rnd, "MD"), _read("md_reply.yaml"), notes)
-    _report(session, am, _read("am_report.yaml"), notes)
+    report_data = _read("am_report.yaml")
+    _report(session, am, report_data, notes)
+    _plenary(session, am, report_data, notes)
     session.flush()
 
 

@@ -3,7 +3,16 @@
 
 from monitor.accounts.models import Organisation, Party, User
 from monitor.core.models import AuditEvent, PdfJob
-from monitor.reports.models import Report, ReportChapter, ReportComment, ReportParagraph
+from monitor.reports.models import (
+    Plenary,
+    PlenaryItem,
+    Report,
+    ReportChapter,
+    ReportComment,
+    ReportParagraph,
+    ReportStep,
+    ReportVersion,
+)
 from monitor.rounds.models import Evaluation, EvaluationRound, Instrument, QuestionnaireVersion
 from monitor.submissions.models import Answer, Attachment, Receipt, Reply
 
@@ -17,6 +26,8 @@ __all__ = [
     "Organisation",
     "Party",
     "PdfJob",
+    "Plenary",
+    "PlenaryItem",
     "QuestionnaireVersion",
     "Receipt",
     "Reply",
@@ -24,5 +35,7 @@ __all__ = [
     "ReportChapter",
     "ReportComment",
     "ReportParagraph",
+    "ReportStep",
+    "ReportVersion",
     "User",
 ]

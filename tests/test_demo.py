@@ -97,6 +97,13 @@ def test_demo_state(app: Flask) -> None:
         assert sum(len(v) for v in cited.values()) >= 4
         assert {a.audience for v in cited.values() for a in v} == {"party", "ngo"}
         assert any(c.section_id for c, _ps in structure(s, report))
+        # a plenary with the draft on its agenda for approval
+        from monitor.reports.models import PlenaryItemKind
+        from monitor.reports.plenaries import pending_plenaries
+
+        pending = pending_plenaries(s, report, PlenaryItemKind.APPROVE_DRAFT)
+        assert [p.name for p in pending] == ["55th plenary meeting"]
+        assert pending[0].start_date <= pending[0].end_date
 
 
 def test_demo_answer_ids_exist_in_the_questionnaires(app: Flask) -> None:

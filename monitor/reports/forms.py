@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    DateField,
     HiddenField,
     RadioField,
     SelectField,
@@ -16,7 +17,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from monitor.core.forms import Choice
-from monitor.reports.models import FindingGrade, ParagraphKind
+from monitor.reports.models import CommentResponse, FindingGrade, ParagraphKind, PlenaryItemKind
 
 _Choice = Choice
 
@@ -131,3 +132,51 @@ class DealtWithForm(FlaskForm):
     note = TextAreaField(
         _l("How the panel dealt with it (optional)"), validators=[Optional(), Length(max=5000)]
     )
+
+
+class TransitionForm(FlaskForm):
+    """A cycle action; ``plenary`` is the plenary's id for decisions taken in plenary."""
+
+    plenary = HiddenField()
+
+
+class AnswerForm(FlaskForm):
+    """The panel's answer to a Party comment (procedure step 9)."""
+
+    response = RadioField(
+        _l("How the panel dealt with the comment"),
+        choices=[
+            _Choice(CommentResponse.TAKEN_INTO_ACCOUNT.value, _l("Taken into account")),
+            _Choice(CommentResponse.PARTLY.value, _l("Partly taken into account")),
+            _Choice(CommentResponse.NOT_TAKEN.value, _l("Not taken into account")),
+        ],
+        validators=[DataRequired()],
+    )
+    reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=5000)])
+
+
+class PlenaryForm(FlaskForm):
+    name = StringField(_l("Number or name"), validators=[DataRequired(), Length(max=200)])
+    start_date = DateField(_l("First day"), validators=[DataRequired()])
+    end_date = DateField(_l("Last day"), validators=[DataRequired()])
+    place = StringField(_l("Place"), validators=[Optional(), Length(max=200)])
+
+
+class AgendaItemForm(FlaskForm):
+    """``report`` choices are set by the view: reports that can go on the agenda."""
+
+    report = SelectField(_l("Report"), coerce=int)
+    kind = RadioField(
+        _l("Decision"),
+        choices=[
+            _Choice(PlenaryItemKind.APPROVE_DRAFT.value, _l("Approve the draft")),
+            _Choice(PlenaryItemKind.ADOPT.value, _l("Adopt the final report")),
+        ],
+        validators=[DataRequired()],
+    )
+
+
+class DeadlineForm(FlaskForm):
+    """A new due date for the Party's current deadline (the secretariat)."""
+
+    due = DateField(_l("New deadline"), validators=[DataRequired()])

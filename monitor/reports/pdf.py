@@ -37,7 +37,13 @@ from monitor.core.markdown import render_markdown
 from monitor.core.pdf import AssetURLFetcher
 from monitor.core.time import utcnow
 from monitor.reports import services
-from monitor.reports.models import ParagraphKind, Report, ReportParagraph, ReportStatus
+from monitor.reports.models import (
+    CommentStage,
+    ParagraphKind,
+    Report,
+    ReportParagraph,
+    ReportStatus,
+)
 from monitor.rounds.models import Evaluation, EvaluationRound, Instrument
 
 log = logging.getLogger(__name__)
@@ -47,8 +53,18 @@ TEMPLATE = "country_report.html"
 #: Languages a report's chrome (headings, labels, dates) can be rendered in.
 LANGUAGES = ("en", "fr", "ru")
 
-#: Statuses in which the report is a draft: every page says "Confidential draft".
-DRAFT_STATUSES = frozenset({ReportStatus.DRAFTING, ReportStatus.SENT_TO_PARTY})
+#: Statuses in which the report is a draft: every page says "Confidential draft"
+#: (draft reports are confidential until adoption, "Who may see what").
+DRAFT_STATUSES = frozenset(
+    {
+        ReportStatus.DRAFTING,
+        ReportStatus.PANEL_REVIEW,
+        ReportStatus.DRAFT_APPROVED,
+        ReportStatus.SENT_TO_PARTY,
+        ReportStatus.PARTY_COMMENTED,
+        ReportStatus.REVISING,
+    }
+)
 
 _ROUND_TITLES = {
     1: _l("First evaluation round"),
@@ -161,9 +177,10 @@ class ReportView:
 
     @property
     def has_comments_appendix(self) -> bool:
-        """The Party's comments are appended once the draft has gone to the Party."""
+        """The Party's final comments are appended once the final report has gone to the
+        Party (procedure steps 11-12)."""
         return (
-            self.status != ReportStatus.DRAFTING
+            self.status in (ReportStatus.TRANSMITTED, ReportStatus.PUBLISHED)
             or bool(self.general_comments)
             or bool(self.paragraph_comments)
         )
@@ -324,6 +341,10 @@ def load_report_view(session: Session, report: Report) -> ReportView:
     general: list[CommentView] = []
     on_paragraphs: list[CommentView] = []
     for comment in services.comments(session, report):
+        # Only the Party's final comments, once sent, belong to the document: comments on
+        # the draft and the panel's internal ones stay on the confidential pages.
+        if comment.stage != CommentStage.FINAL or comment.sent_at is None:
+            continue
         view = CommentView(
             paragraph_number=numbers.get(comment.paragraph_id)  # type: ignore[arg-type]
             if comment.paragraph_id is not None
@@ -401,8 +422,12 @@ def articles_label(articles: tuple[int, ...]) -> str:
 
 def status_line(view: ReportView) -> str:
     """The cover's status line, in the current locale (procedure steps 6-12)."""
-    if view.status == ReportStatus.DRAFTING:
+    if view.status in (ReportStatus.DRAFTING, ReportStatus.PANEL_REVIEW):
         return _("Draft in preparation, not yet sent to the authorities")
+    if view.status == ReportStatus.DRAFT_APPROVED:
+        return _("Draft approved by the panel, not yet sent to the authorities")
+    if view.status in (ReportStatus.PARTY_COMMENTED, ReportStatus.REVISING):
+        return _("Draft revised after the comments of the authorities")
     if view.status == ReportStatus.SENT_TO_PARTY:
         if view.comments_due:
             return _(
@@ -410,7 +435,7 @@ def status_line(view: ReportView) -> str:
                 date=long_date(view.comments_due),
             )
         return _("Draft sent to the authorities for comments")
-    if view.status == ReportStatus.ADOPTED:
+    if view.status in (ReportStatus.ADOPTED, ReportStatus.TRANSMITTED):
         return _("Adopted on %(date)s", date=long_date(view.adopted_on))
     return _("Published on %(date)s", date=long_date(view.published_on))
 

@@ -25,14 +25,13 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
-from sqlmodel import select
 from werkzeug.wrappers import Response
 
-from monitor.accounts.models import Party, User
+from monitor.accounts.models import Party
 from monitor.core.markdown import render_markdown
 from monitor.core.web import current_language
 from monitor.extensions import db
-from monitor.reports import access, citations, drafting_views, services
+from monitor.reports import access, citations, drafting_views, labels, services
 from monitor.reports.forms import (
     ActionForm,
     ChapterForm,
@@ -129,26 +128,33 @@ def action_label(action: str) -> str:
         "report.paragraph_added": _("Paragraph added"),
         "report.paragraph_changed": _("Paragraph changed"),
         "report.paragraph_deleted": _("Paragraph deleted"),
-        "report.sent_to_party": _("Draft sent to the Party"),
-        "report.comment_added": _("Comment from the Party"),
+        "report.comment_added": _("Comment written"),
+        "report.comment_answered": _("Comment answered"),
         "report.comment_dealt_with": _("Comment dealt with"),
         "report.skeleton_generated": _("Skeleton draft generated"),
         "report.answer_cited": _("Answer cited"),
         "report.citation_removed": _("Citation removed"),
         "report.chapter_section_set": _("Chapter's questionnaire section changed"),
+        "report.agenda_item_added": _("Put on a plenary's agenda"),
+        "report.urgent_set": _("Urgent procedure set"),
+        "report.deadline_changed": _("Deadline changed"),
+        # audit rows written before the cycle table (migration 1796040515)
+        "report.sent_to_party": _("Draft sent to the Party"),
         "report.adopted": _("Final report adopted"),
         "report.published": _("Report published"),
     }
-    return labels.get(action, action)
+    if action in labels:
+        return labels[action]
+    from monitor.reports.cycle import ACTION_LABELS, Action
+
+    name = action.removeprefix("report.")
+    if name in Action.__members__.values():
+        return str(ACTION_LABELS[Action(name)])
+    return action
 
 
 def status_label(status: ReportStatus) -> str:
-    return {
-        ReportStatus.DRAFTING: _("Being drafted"),
-        ReportStatus.SENT_TO_PARTY: _("With the Party for comments"),
-        ReportStatus.ADOPTED: _("Adopted"),
-        ReportStatus.PUBLISHED: _("Published"),
-    }[ReportStatus(status)]
+    return labels.status_label(status)
 
 
 def _paragraph_form(report: Report, chapters: list[ReportChapter], **kwargs: Any) -> ParagraphForm:
@@ -178,19 +184,17 @@ def _render_view(
     }
     if report is None:
         return render_template("reports/view.html", **ctx), status
-    structure = services.structure(db.session, report)
+    from monitor.reports.cycle_views import cycle_context, sent_structure
+
+    if access.sees_sent_text(current_user, report):
+        structure = sent_structure(report)
+    else:
+        structure = services.structure(db.session, report)
     chapters = [c for c, _ps in structure]
     numbers = {p.id: n for _c, ps in structure for n, p in ps}
     all_comments = services.comments(db.session, report)
-    party_user_ids = {
-        u.id
-        for u in db.session.exec(select(User).where(User.party_id == evaluation.party_id))
-        if u.id is not None
-    }
     visible = [
-        c
-        for c in all_comments
-        if access.can_see_comment(current_user, c, report, evaluation, party_user_ids)
+        c for c in all_comments if access.can_see_comment(current_user, c, report, evaluation)
     ]
     by_paragraph: dict[int | None, list[ReportComment]] = {}
     for c in visible:
@@ -207,7 +211,11 @@ def _render_view(
         structure=structure,
         numbers=numbers,
         comments_by_paragraph=by_paragraph,
-        open_comments=sum(1 for c in all_comments if c.dealt_with_at is None),
+        open_comments=sum(
+            1
+            for c in visible
+            if c.stage == "draft" and c.sent_at is not None and c.response is None
+        ),
         users=services.users_by_id(db.session, {i for i in names_needed if i}),
         can_edit=can_edit,
         can_manage=access.can_manage_cycle(current_user, report),
@@ -224,6 +232,7 @@ def _render_view(
         paragraph_html=paragraph_html,
         Kind=ParagraphKind,
         Status=ReportStatus,
+        **cycle_context(evaluation, report),
     )
     return render_template("reports/view.html", **ctx), status
 
@@ -245,7 +254,7 @@ def pdf(evaluation_id: int) -> ResponseReturnValue:
     from monitor.reports.pdf import report_html, reports_dir
 
     evaluation, report, party, rnd = _load_for_view(evaluation_id)
-    if report is None:
+    if report is None or not access.can_download_pdf(current_user, report, evaluation):
         abort(404)
     requested = request.args.get("lang") or ""
     lang = requested if requested in current_app.config["LANGUAGES"] else current_language()
@@ -530,89 +539,5 @@ def delete_paragraph(evaluation_id: int, paragraph_id: int) -> Response:
     return _back(evaluation_id)
 
 
-# --- the cycle (panel) -----------------------------------------------------------------------
-
-
-def _transition(evaluation_id: int, operation: str, done: str) -> Response:
-    evaluation, report, party, rnd = _load_for_panel(evaluation_id)
-    if ActionForm().validate_on_submit():
-        try:
-            getattr(services, operation)(db.session, report, current_user)
-            db.session.commit()
-            flash(done, "success")
-        except services.ReportError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-    return _back(evaluation_id)
-
-
-@bp.route("/evaluations/<int:evaluation_id>/report/send", methods=["POST"])
-def send(evaluation_id: int) -> Response:
-    return _transition(evaluation_id, "send_to_party", _("The draft has been sent to the Party."))
-
-
-@bp.route("/evaluations/<int:evaluation_id>/report/adopt", methods=["POST"])
-def adopt(evaluation_id: int) -> Response:
-    return _transition(evaluation_id, "adopt", _("The final report has been adopted."))
-
-
-@bp.route("/evaluations/<int:evaluation_id>/report/publish", methods=["POST"])
-def publish(evaluation_id: int) -> Response:
-    return _transition(evaluation_id, "publish", _("The report has been published."))
-
-
-# --- comments ----------------------------------------------------------------------------------
-
-
-@bp.route("/evaluations/<int:evaluation_id>/report/comments", methods=["POST"])
-def add_comment(evaluation_id: int) -> Response:
-    """The Party's contact person comments on a paragraph (``paragraph`` field) or on the
-    whole draft (procedure step 9)."""
-    evaluation, report, party, rnd = _load_for_view(evaluation_id)
-    if report is None:
-        abort(404)
-    if not access.can_comment(current_user, report, evaluation):
-        abort(403)
-    form = CommentForm()
-    para = None
-    if form.paragraph.data:
-        try:
-            para = _get_paragraph(report, int(form.paragraph.data))
-        except ValueError:
-            abort(400)
-    anchor = f"p-{para.id}" if para else "general-comments"
-    if not form.validate_on_submit():
-        flash(_("A comment needs text."), "error")
-        return _back(evaluation_id, anchor)
-    try:
-        services.add_comment(db.session, report, current_user, form.text.data or "", para)
-        db.session.commit()
-        flash(_("Your comment has been sent to the panel."), "success")
-    except services.ReportError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    return _back(evaluation_id, anchor)
-
-
-@bp.route(
-    "/evaluations/<int:evaluation_id>/report/comments/<int:comment_id>/dealt-with",
-    methods=["POST"],
-)
-def comment_dealt_with(evaluation_id: int, comment_id: int) -> Response:
-    evaluation, report, party, rnd = _load_for_panel(evaluation_id)
-    comment = db.session.get(ReportComment, comment_id)
-    if comment is None or comment.report_id != report.id:
-        abort(404)
-    form = DealtWithForm()
-    if form.validate_on_submit():
-        try:
-            services.mark_comment_dealt_with(
-                db.session, report, comment, current_user, form.note.data or ""
-            )
-            db.session.commit()
-            flash(_("The comment is marked as dealt with."), "success")
-        except services.ReportError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-    anchor = f"p-{comment.paragraph_id}" if comment.paragraph_id else "general-comments"
-    return _back(evaluation_id, anchor)
+# The cycle, comments, versions and plenaries add their routes to this blueprint.
+from monitor.reports import cycle_views, plenaries_views, versions_views  # noqa: E402,F401
