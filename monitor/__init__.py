@@ -36,6 +36,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from monitor.reports.views import bp as reports_bp
     from monitor.submissions.preview import bp as preview_bp
     from monitor.submissions.receipt_views import bp as receipts_bp
+    from monitor.submissions.team_views import bp as team_bp
     from monitor.submissions.views import bp as submissions_bp
 
     app.register_blueprint(public_bp)
@@ -44,5 +45,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(submissions_bp)
     app.register_blueprint(preview_bp)
     app.register_blueprint(receipts_bp)
+    app.register_blueprint(team_bp)
     app.register_blueprint(reports_bp)
     return app

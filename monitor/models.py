@@ -6,6 +6,7 @@ from monitor.core.models import AuditEvent
 from monitor.reports.models import Report, ReportChapter, ReportComment, ReportParagraph
 from monitor.rounds.models import Evaluation, EvaluationRound, Instrument, QuestionnaireVersion
 from monitor.submissions.models import Answer, Attachment, Receipt, Reply
+from monitor.submissions.team_models import Invitation, SectionAssignment, SectionState
 
 __all__ = [
     "Answer",
@@ -14,6 +15,7 @@ __all__ = [
     "Evaluation",
     "EvaluationRound",
     "Instrument",
+    "Invitation",
     "Organisation",
     "Party",
     "QuestionnaireVersion",
@@ -23,5 +25,7 @@ __all__ = [
     "ReportChapter",
     "ReportComment",
     "ReportParagraph",
+    "SectionAssignment",
+    "SectionState",
     "User",
 ]
