@@ -510,7 +510,7 @@ def section_changed(
 
 
 #: Status -> the statuses a section may be moved to from it by hand, and by whom
-#: ("contact", or "assigned" for the contact and the contributors assigned).
+#: ("contact", or "assigned" for the contributors assigned to the section).
 TRANSITIONS: dict[SectionStatus, dict[SectionStatus, str]] = {
     SectionStatus.NOT_STARTED: {
         SectionStatus.READY_FOR_REVIEW: "assigned",
@@ -536,7 +536,7 @@ def allowed_statuses(
     if reply.audience != Audience.PARTY or reply.status != ReplyStatus.DRAFT:
         return []
     contact = is_contact(user, reply, evaluation)
-    assigned = contact or (
+    assigned = (
         getattr(user, "role", None) == Role.PARTY_CONTRIBUTOR
         and user.party_id == evaluation.party_id
         and is_assigned(session, reply, user, section_id)
@@ -557,8 +557,8 @@ def set_section_status(
     section_id: str,
     status: SectionStatus,
 ) -> SectionStatus:
-    """Move a section by hand: an assigned contributor (or the contact) marks it ready
-    for review; the contact marks it reviewed or sends it back to in progress. Returns
+    """Move a section by hand: an assigned contributor marks it ready for review; the
+    contact marks it reviewed (ready or not) or sends it back to in progress. Returns
     the previous status.
 
     Raises TeamError when the section is unknown or the move is not one ``actor`` may
