@@ -13,7 +13,8 @@ consolidates and submits one official reply"):
   marks them ready for review.
 
 Invitation links are signed with itsdangerous (salt :data:`INVITATION_SALT`) and carry
-the invitation id; they are valid ``INVITATION_MAX_AGE`` seconds from the last e-mail.
+the invitation id; each is valid ``INVITATION_MAX_AGE`` seconds from when its e-mail was
+sent, until the invitation is accepted (then it is "used") or withdrawn.
 """
 
 import logging
