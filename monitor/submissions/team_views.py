@@ -70,6 +70,26 @@ def task_list_context(
     }
 
 
+def check_answers_context(reply: Reply) -> dict[str, Any]:
+    """For the check-answers page (``submissions/_check_answers.html``): ``check_items``
+    (what :func:`monitor.submissions.receipts.answers_context` gives) and
+    ``check_authors`` (user id -> name of the last author of each answer)."""
+    context = receipts.answers_context(db.session, reply, current_language())
+    return {"check_items": context, "check_authors": _authors(context["answers"])}
+
+
+def _authors(answers: dict[str, Any]) -> dict[int, str]:
+    """User id -> name, for the last authors of ``answers`` (item id -> Answer)."""
+    ids = {a.updated_by_id for a in answers.values() if a.updated_by_id}
+    if not ids:
+        return {}
+    return {
+        u.id: u.name
+        for u in db.session.exec(select(User).where(User.id.in_(ids)))  # type: ignore[union-attr]
+        if u.id is not None
+    }
+
+
 def section_status_context(reply: Reply, evaluation: Evaluation, section_id: str) -> dict[str, Any]:
     """For the section page: ``section_status`` (a SectionStatus, None for NGO
     submissions)."""
@@ -97,16 +117,7 @@ def read_only_section(
     contributor sees of a section not assigned to them. ``base`` is the page context
     of the answering views (reply, evaluation, party, round, org)."""
     context = receipts.answers_context(db.session, reply, current_language())
-    answers = context["answers"]
-    author_ids = {a.updated_by_id for a in answers.values() if a.updated_by_id}
-    authors = (
-        {
-            u.id: u.name
-            for u in db.session.exec(select(User).where(User.id.in_(author_ids)))  # type: ignore[union-attr]
-        }
-        if author_ids
-        else {}
-    )
+    authors = _authors(context["answers"])
     teams = team.section_teams(db.session, reply, definition)
     return render_template(
         "submissions/section_read_only.html",

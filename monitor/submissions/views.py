@@ -408,6 +408,7 @@ def check(reply_id: int) -> str | Response:
     return render_template(
         "submissions/check.html",
         **team_views.task_list_context(reply, evaluation, definition),  # multi-agency reply
+        **team_views.check_answers_context(reply),  # multi-agency reply
         definition=definition,
         errors=errors,
         warnings=warnings,

@@ -429,6 +429,14 @@ def test_task_list_shows_assignees_status_and_last_change(app, client, world):
     )
     check = client.get(f"/replies/{rid}/check").get_data(as_text=True)
     assert "Last changed by Aram Contributor on" in check
+    # per item too: the answer, then who changed it
+    item = check.split('id="answers-information"')[1].split("</details>")[0]
+    assert re.search(
+        r"Which law gives victims information\?.*Law 2010, amended.*"
+        r"Last changed by Aram Contributor on",
+        item,
+        re.S,
+    )
 
 
 # --- invitation links over HTTP ----------------------------------------------------------
