@@ -612,3 +612,24 @@ def test_password_hash_is_argon2_and_checks(app, world):
 
         assert check_password(user, PASSWORD)
         assert s.exec(select(Answer)).first() is None
+
+
+@pytest.mark.parametrize(
+    ("sections", "text"),
+    [
+        (["information"], "1 раздел назначен"),
+        (["information", "coordination"], "2 раздела назначено"),
+        (
+            ["information", "coordination", "compensation", "statistics", "documents"],
+            "5 разделов назначено",
+        ),
+    ],
+)
+def test_team_page_counts_in_russian(app, client, world, sections, text):
+    rid = _reply(app, world)
+    for section in sections:
+        _assign(app, rid, section, world.users["contributor_am"])
+    login(client, world.users["contact_am"])
+    html = client.get(f"/replies/{rid}/team?lang=ru").get_data(as_text=True)
+    assert text in html
+    assert "Пригласить участника" in html
