@@ -633,3 +633,5 @@ def test_team_page_counts_in_russian(app, client, world, sections, text):
     html = client.get(f"/replies/{rid}/team?lang=ru").get_data(as_text=True)
     assert text in html
     assert "Пригласить участника" in html
+    # known-failures B15: lazy form labels in the request's language
+    assert "Полное имя" in html and "Язык приглашения" in html and "Full name" not in html
