@@ -135,6 +135,7 @@ def test_contact_and_two_contributors_complete_and_submit(
         other.goto(_invitation_link(live_app, email))
         expect(other.get_by_role("heading", level=1)).to_have_text("Join the reply of Georgia")
         expect(other.get_by_label("Full name")).to_have_value(name)
+        assert_accessible(other)
         other.get_by_label("Password", exact=True).fill("a long password 42")
         other.get_by_label("Password again").fill("a long password 42")
         other.get_by_role("button", name="Create my account").click()
