@@ -39,6 +39,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from monitor.submissions.receipt_views import bp as receipts_bp
     from monitor.submissions.request_views import bp as requests_bp
     from monitor.submissions.revision_views import bp as revisions_bp
+    from monitor.submissions.team_views import bp as team_bp
     from monitor.submissions.views import bp as submissions_bp
 
     app.register_blueprint(public_bp)
@@ -49,6 +50,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(receipts_bp)
     app.register_blueprint(revisions_bp)
     app.register_blueprint(requests_bp)
+    app.register_blueprint(team_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(drafting_bp)
     return app

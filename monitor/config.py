@@ -48,6 +48,9 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
     file above ``MAX_UPLOAD_BYTES`` in a request under ``MAX_REQUEST_BYTES`` is refused
     beside its question while the rest of the page is saved.
 
+    ``INVITATION_MAX_AGE`` is how long, in seconds, the link in an e-mail inviting a
+    contributor to a Party's reply stays valid (default 14 days).
+
     E-mail (:mod:`monitor.core.mail`): ``MAIL_HOST`` names the SMTP server; without it
     (development) each message is written as an ``.eml`` file to ``MAIL_DIR`` (default
     ``instance/mail``). ``MAIL_SECURITY`` is ``none``, ``starttls`` or ``ssl`` (implicit
@@ -74,6 +77,7 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         "UPLOAD_STORAGE": "local",
         "UPLOAD_DIR": str(instance_path / "uploads"),
         "MAX_UPLOAD_BYTES": str(25 * 1024 * 1024),
+        "INVITATION_MAX_AGE": str(14 * 24 * 3600),
         # --- mail
         "MAIL_HOST": "",
         "MAIL_SECURITY": "none",
@@ -122,6 +126,7 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         "MAX_UPLOAD_BYTES": max_upload,
         "MAX_REQUEST_BYTES": max_request,
         "MAX_CONTENT_LENGTH": max_request,
+        "INVITATION_MAX_AGE": int(cfg["INVITATION_MAX_AGE"]),
         # --- mail
         "MAIL_HOST": str(cfg["MAIL_HOST"] or ""),
         "MAIL_PORT": mail_port,

@@ -33,8 +33,10 @@ from monitor.reports.services import (
 )
 from monitor.rounds.models import Audience, Evaluation, EvaluationRound
 from monitor.rounds.services import evaluation_for, load_round
+from monitor.submissions.definitions import definition_of
 from monitor.submissions.models import Reply, ReplyStatus
-from monitor.submissions.services import get_or_create_reply, save_answers, submit_reply
+from monitor.submissions.services import answers_of, get_or_create_reply, save_answers, submit_reply
+from monitor.submissions.team_models import SectionAssignment, SectionState, SectionStatus
 
 DATA = Path(__file__).resolve().parent / "demo_data"
 
@@ -155,6 +157,50 @@ def _fill_reply(
     return reply
 
 
+def _team(
+    session: Session, evaluation: Evaluation, reply: Reply, data: dict[str, Any], notes: list[str]
+) -> None:
+    """Set up the demo team of a draft Party reply (``data["team"]``: the contact, the
+    contributors assigned to each section, the sections marked ready for review), and
+    put the sections with answers in progress. Done once: a reply that already has
+    assignments or section states is left as the screens made it."""
+    from monitor.submissions import team
+
+    spec = data.get("team")
+    if not spec or reply.status != ReplyStatus.DRAFT:
+        return
+    if session.exec(
+        select(SectionAssignment).where(SectionAssignment.reply_id == reply.id)
+    ).first():
+        return
+    if session.exec(select(SectionState).where(SectionState.reply_id == reply.id)).first():
+        return
+    contact = _user(session, spec["contact"])
+    wanted = {
+        section: {int(_user(session, email).id or 0) for email in emails}
+        for section, emails in spec["assignments"].items()
+    }
+    team.set_assignments(session, reply, evaluation, contact, wanted)
+    definition = definition_of(session, reply.questionnaire_version_id)
+    answers = answers_of(session, reply)
+    for section in definition.sections():
+        authors = [answers[i.id].updated_by_id for i in section.items if i.id in answers]
+        if authors:
+            author = session.get(User, authors[-1]) or contact
+            team.section_changed(session, reply, author, section.id)
+    for section_id in spec.get("ready_for_review", []):
+        email = spec["assignments"][section_id][0]
+        team.set_section_status(
+            session,
+            reply,
+            evaluation,
+            _user(session, email),
+            section_id,
+            SectionStatus.READY_FOR_REVIEW,
+        )
+    notes.append(f"set up the team of the party reply of evaluation {evaluation.id}")
+
+
 def _report(
     session: Session, evaluation: Evaluation, data: dict[str, Any], notes: list[str]
 ) -> None:
@@ -254,7 +300,8 @@ def load_demo(session: Session, notes: list[str] | None = None) -> None:
     ngo = _read("am_ngo.yaml")
     org = session.exec(select(Organisation).where(Organisation.name == ngo["organisation"])).one()
     _fill_reply(session, am, ngo, notes, organisation=org)
-    _fill_reply(session, evaluation_for(session, rnd, "MD"), _read("md_reply.yaml"), notes)
+    md, md_data = evaluation_for(session, rnd, "MD"), _read("md_reply.yaml")
+    _team(session, md, _fill_reply(session, md, md_data, notes), md_data, notes)
     report_data = _read("am_report.yaml")
     _report(session, am, report_data, notes)
     _plenary(session, am, report_data, notes)

@@ -15,6 +15,7 @@ from monitor.reports.models import (
 )
 from monitor.rounds.models import Evaluation, EvaluationRound, Instrument, QuestionnaireVersion
 from monitor.submissions.models import Answer, Attachment, Receipt, Reply
+from monitor.submissions.team_models import Invitation, SectionAssignment, SectionState
 
 __all__ = [
     "Answer",
@@ -23,6 +24,7 @@ __all__ = [
     "Evaluation",
     "EvaluationRound",
     "Instrument",
+    "Invitation",
     "Organisation",
     "Party",
     "PdfJob",
@@ -37,5 +39,7 @@ __all__ = [
     "ReportParagraph",
     "ReportStep",
     "ReportVersion",
+    "SectionAssignment",
+    "SectionState",
     "User",
 ]

@@ -5,6 +5,7 @@ from flask.testing import FlaskClient
 from ruamel.yaml import YAML
 from sqlmodel import func, select
 
+from monitor.accounts.models import User
 from monitor.core.models import AuditEvent
 from monitor.demo import DATA, load_demo
 from monitor.extensions import db
@@ -15,7 +16,7 @@ from monitor.rounds.models import Audience
 from monitor.rounds.services import evaluation_for, get_round
 from monitor.submissions.definitions import definition_of
 from monitor.submissions.models import Answer, Reply, ReplyStatus
-from monitor.submissions.services import answer_values, find_reply
+from monitor.submissions.services import answer_values, answers_of, find_reply
 
 EMAILS = [
     "secretariat@example.org",
@@ -23,6 +24,7 @@ EMAILS = [
     "contact.am@example.org",
     "contributor.am@example.org",
     "contact.md@example.org",
+    "contributor.md@example.org",
     "contact.ua@example.org",
     "ngo.am@example.org",
 ]
@@ -79,6 +81,17 @@ def test_demo_state(app: Flask) -> None:
         assert md_reply is not None and md_reply.status == ReplyStatus.DRAFT
         assert 0 < len(answer_values(s, md_reply)) < len(answerable) / 2
         assert find_reply(s, ua, Audience.PARTY) is None
+        # the multi-agency reply: a contributor assigned a section, marked ready for review
+        from monitor.submissions import team
+        from monitor.submissions.team_models import SectionStatus
+
+        contributor = s.exec(select(User).where(User.email == "contributor.md@example.org")).one()
+        assert team.assignments(s, md_reply) == {"protection": [contributor.id]}
+        assert team.section_status(s, md_reply, "protection") == SectionStatus.READY_FOR_REVIEW
+        assert team.section_status(s, md_reply, "right_to_information") == (
+            SectionStatus.IN_PROGRESS
+        )
+        assert answers_of(s, md_reply)["prot_courts"].updated_by_id == contributor.id
 
         report = report_for_evaluation(s, am.id)  # type: ignore[arg-type]
         assert report is not None and report.status == ReportStatus.DRAFTING
