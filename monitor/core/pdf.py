@@ -5,14 +5,17 @@ CVE-2025-68616). Used by the country reports (``monitor.reports.pdf.ReportURLFet
 is this class) and by the receipts of replies.
 """
 
+import hashlib
 import logging
 import mimetypes
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
+from xml.sax.saxutils import escape
 
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -67,6 +70,29 @@ def html_to_pdf(html: str, root: Path, fetcher: AssetURLFetcher | None = None) -
 WORKER_PREFIX = "pdf_worker: "
 
 
+def private_fontconfig(root: Path) -> Path:
+    """A fontconfig file for the PDF worker: the fonts under ``root/fonts`` (the bundled
+    DejaVu) and a font cache of its own in the temporary folder, so that the worker
+    never reads nor writes the system's font cache. A worker that runs out of its memory
+    allowance while scanning fonts would otherwise write an empty system cache (as root),
+    after which no program on the machine finds a font. Returns the file's path; it is
+    written once per ``root``."""
+    folder = Path(tempfile.gettempdir()) / f"monitor-fontconfig-{os.getuid()}"
+    digest = hashlib.sha256(str(root).encode("utf-8")).hexdigest()[:16]
+    path = folder / f"fonts-{digest}.conf"
+    if not path.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        text = (
+            '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n'
+            f"<fontconfig>\n  <dir>{escape(str(root / 'fonts'))}</dir>\n"
+            f"  <cachedir>{escape(str(folder / ('cache-' + digest)))}</cachedir>\n</fontconfig>\n"
+        )
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    return path
+
+
 class PdfRenderError(Exception):
     """A PDF could not be laid out in its child process: the layout failed, ran out of
     its memory allowance or its time. The message says which, in English, for logs."""
@@ -87,6 +113,7 @@ def render_isolated(
     """
     root = Path(root).resolve()
     env = dict(os.environ)
+    env["FONTCONFIG_FILE"] = str(private_fontconfig(root))
     package_parent = str(Path(__file__).resolve().parents[2])
     env["PYTHONPATH"] = os.pathsep.join(p for p in (package_parent, env.get("PYTHONPATH")) if p)
     try:

@@ -3,6 +3,7 @@ never lays out a PDF itself, an unchanged report is laid out once, a long layout
 page that polls instead of a request that times out, and a failure or a stopped server
 is recovered from."""
 
+import tempfile
 import threading
 from datetime import timedelta
 from pathlib import Path
@@ -157,3 +158,24 @@ def test_render_isolated_limits() -> None:
         render_isolated(SMALL, REPORTS, timeout=0.01)
     with pytest.raises(PdfRenderError, match="memory"):
         render_isolated(SMALL, REPORTS, max_memory_bytes=40 * 1024 * 1024)
+
+
+def test_the_worker_never_touches_the_system_font_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker out of memory while scanning fonts once wrote an empty system font cache
+    (as root), after which Chromium and WeasyPrint found no font on the machine: the
+    worker gets a fontconfig file of its own, with the bundled fonts and its own cache."""
+    import subprocess
+
+    seen: dict[str, str] = {}
+    real_run = subprocess.run
+
+    def run(*args: object, **kwargs: object) -> object:
+        seen.update(kwargs["env"])  # type: ignore[arg-type]
+        return real_run(*args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr("monitor.core.pdf.subprocess.run", run)
+    assert render_isolated(SMALL, REPORTS).startswith(b"%PDF")
+    conf = Path(seen["FONTCONFIG_FILE"]).read_text(encoding="utf-8")
+    assert f"<dir>{REPORTS / 'fonts'}</dir>" in conf
+    cachedir = conf.split("<cachedir>")[1].split("</cachedir>")[0]
+    assert cachedir.startswith(tempfile.gettempdir()) and "/var/cache" not in conf
