@@ -23,6 +23,7 @@ error with a button to try again.
 import hashlib
 import io
 import logging
+import re
 import threading
 import time
 from datetime import timedelta
@@ -49,11 +50,17 @@ log = logging.getLogger(__name__)
 POLL_INTERVAL = 0.25
 
 
+#: A part of a document that changes on every request without changing what the document
+#: says (the time it was generated, on the report's cover): left out of :func:`job_key`,
+#: so the PDF laid out first, with its own time, is served until the content changes.
+VOLATILE = re.compile(r"<!--volatile-->.*?<!--/volatile-->", re.S)
+
+
 def job_key(html: str, root: Path) -> str:
     """The SHA-256 (hex) that identifies the PDF of ``html`` laid out with the assets
-    under ``root``."""
+    under ``root``; the :data:`VOLATILE` parts of ``html`` do not count."""
     digest = hashlib.sha256(str(Path(root).resolve()).encode("utf-8") + b"\0")
-    digest.update(html.encode("utf-8"))
+    digest.update(VOLATILE.sub("", html).encode("utf-8"))
     return digest.hexdigest()
 
 

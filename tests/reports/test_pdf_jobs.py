@@ -179,3 +179,20 @@ def test_the_worker_never_touches_the_system_font_cache(monkeypatch: pytest.Monk
     assert f"<dir>{REPORTS / 'fonts'}</dir>" in conf
     cachedir = conf.split("<cachedir>")[1].split("</cachedir>")[0]
     assert cachedir.startswith(tempfile.gettempdir()) and "/var/cache" not in conf
+
+
+def test_the_generation_time_alone_is_no_new_pdf(
+    app: Flask, client: FlaskClient, data: Data, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The cover says when the PDF was generated; an hour later the same report is still
+    the same PDF (it is not laid out again), while a change of text makes a new one."""
+    start(client, data)
+    now = utcnow()
+    # the report's HTML is built at two times 89 minutes apart (freezegun would also
+    # stop the clock the child process's timeout runs on)
+    monkeypatch.setattr("monitor.reports.pdf.utcnow", lambda: now + timedelta(minutes=1))
+    first = client.get(url(data, ".pdf?lang=en"))
+    monkeypatch.setattr("monitor.reports.pdf.utcnow", lambda: now + timedelta(minutes=90))
+    again = client.get(url(data, ".pdf?lang=en"))
+    assert first.status_code == again.status_code == 200 and again.data == first.data
+    assert len(jobs(app)) == 1
