@@ -5,12 +5,13 @@ from monitor.accounts.models import Organisation, Party, User
 from monitor.core.models import AuditEvent
 from monitor.reports.models import Report, ReportChapter, ReportComment, ReportParagraph
 from monitor.rounds.models import Evaluation, EvaluationRound, Instrument, QuestionnaireVersion
-from monitor.submissions.models import Answer, Attachment, Receipt, Reply
+from monitor.submissions.models import Answer, Attachment, CoSignature, Receipt, Reply
 
 __all__ = [
     "Answer",
     "Attachment",
     "AuditEvent",
+    "CoSignature",
     "Evaluation",
     "EvaluationRound",
     "Instrument",
