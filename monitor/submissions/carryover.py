@@ -116,7 +116,7 @@ def carry_over(session: Session, reply: Reply, actor: User | None = None) -> int
             select(Answer).where(Answer.reply_id == earlier.id, col(Answer.active).is_(True))
         ).all()
     }
-    copied: list[str] = []
+    copied: list[Answer] = []
     for item in answerable(new_def.items()):
         old = old_answers.get(item.id)
         if old is None or not carried_value(item, old_items.get(item.id), old.value):
@@ -127,7 +127,7 @@ def carry_over(session: Session, reply: Reply, actor: User | None = None) -> int
             keys.append(other_key(item.id))
         for key in keys:
             source = old_answers[key]
-            session.add(
+            copied.append(
                 Answer(
                     reply_id=reply.id,  # type: ignore[arg-type]
                     item_id=key,
@@ -137,7 +137,11 @@ def carry_over(session: Session, reply: Reply, actor: User | None = None) -> int
                     updated_by_id=None,
                 )
             )
-            copied.append(key)
+    # answers to items the carried answers hide are kept inactive, as a save would
+    hidden = hidden_items(new_def, {a.item_id: a.value for a in copied})
+    for answer in copied:
+        answer.active = answer.item_id.split("__", 1)[0] not in hidden
+        session.add(answer)
     if copied:
         session.flush()
         record(

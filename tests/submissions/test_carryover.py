@@ -215,6 +215,22 @@ def test_carried_answers_block_submission_until_confirmed_or_changed(app, world)
     assert actions.count("reply.carried_over_confirmed") == 2
 
 
+def test_a_carried_answer_hidden_by_the_carried_answers_is_kept_inactive(app, world):
+    s = db.session
+    earlier = add_round2_reply(s, world)
+    # round 2's has_body answer is no valid yes/no answer in round 3: not carried, so
+    # the carried bodies (shown only if has_body = 'yes') are hidden
+    for answer in services.answers_of(s, earlier).values():
+        if answer.item_id == "has_body":
+            answer.value = "maybe"
+            s.add(answer)
+    reply = services.get_or_create_reply(s, world.am, Audience.PARTY)
+    answers = services.answers_of(s, reply)
+    assert "has_body" not in answers  # not a valid yes/no answer any more
+    assert answers["bodies"].active is False  # hidden: show_if has_body = 'yes'
+    assert answers["info_law"].active is True
+
+
 def test_a_carried_answer_the_respondent_hides_is_not_listed(app, world):
     s = db.session
     user = world.users["contact_am"]
