@@ -5,6 +5,8 @@ Not rate-limited: Flask-Limiter is not set up in :mod:`monitor.extensions`; the 
 protected by CSRF only.
 """
 
+from typing import Any
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -19,6 +21,16 @@ from monitor.core.web import current_language
 from monitor.extensions import db
 
 bp = Blueprint("registration", __name__)
+
+
+def pending_count() -> int:
+    """For the secretariat's dashboard: registrations awaiting a decision."""
+    return len(registration.pending_organisations(db.session))
+
+
+@bp.record_once
+def _register_helpers(state: Any) -> None:
+    state.app.jinja_env.globals["pending_registrations"] = pending_count
 
 
 @bp.route("/register", methods=["GET", "POST"])

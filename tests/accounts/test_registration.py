@@ -179,6 +179,8 @@ def test_secretariat_approves_and_the_applicant_is_told_and_can_sign_in(client, 
     assert client.post(f"/secretariat/registrations/{org_id}/approve").status_code == 403
     client.post("/logout")
     login(client, world.users["secretariat"])
+    dashboard = client.get("/dashboard").get_data(as_text=True)
+    assert "1 NGO registration awaits approval" in dashboard
     page = client.get("/secretariat/registrations").get_data(as_text=True)
     assert FORM["organisation"].replace("'", "&#39;") in page and "lilit@example.org" in page
     assert 'href="https://example.org/awrc"' in page

@@ -299,6 +299,9 @@ def test_ngo_partial_submission_over_http(client, web_world, app):
     w = web_world
     login(client, w.users["ngo"])
     rid = _ngo_reply(client, w)
+    check = client.get(f"/replies/{rid}/check").get_data(as_text=True)
+    assert "Confidential: only the expert panel reads our submission (default)" in check
+    assert "This choice cannot change once the submission is sent." in check
     resp = client.post(f"/replies/{rid}/check")
     assert resp.status_code == 200
     assert "Answer at least one question before you submit." in resp.get_data(as_text=True)
