@@ -39,6 +39,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from monitor.submissions.cosigning_views import bp as cosigning_bp
     from monitor.submissions.preview import bp as preview_bp
     from monitor.submissions.receipt_views import bp as receipts_bp
+    from monitor.submissions.request_views import bp as requests_bp
+    from monitor.submissions.revision_views import bp as revisions_bp
     from monitor.submissions.views import bp as submissions_bp
 
     app.register_blueprint(public_bp)
@@ -47,6 +49,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(submissions_bp)
     app.register_blueprint(preview_bp)
     app.register_blueprint(receipts_bp)
+    app.register_blueprint(revisions_bp)
+    app.register_blueprint(requests_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(registration_bp)  # NGO registration (issue 4, point 8)
     app.register_blueprint(carryover_bp)  # answers from an earlier round (point 7)

@@ -55,6 +55,12 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
     ``MAIL_PASSWORD`` log in when a username is given. ``MAIL_SENDER`` is the From address
     (``"Name <address>"`` accepted); ``MAIL_TIMEOUT`` is in seconds. Raises ValueError for
     another ``MAIL_SECURITY``.
+
+    PDFs (:mod:`monitor.core.pdfjobs`, known-failures B14): each is laid out in a child
+    process limited to ``PDF_MAX_MEMORY_BYTES`` of address space (default 1.5 GiB) and
+    ``PDF_TIMEOUT_SECONDS`` (default 600). A download request waits up to
+    ``PDF_WAIT_SECONDS`` (default 20) for the PDF, then answers with a page that polls
+    until it is ready.
     """
     env = {k[len("MONITOR_") :]: v for k, v in os.environ.items() if k.startswith("MONITOR_")}
     overrides = dict(overrides or {})
@@ -77,6 +83,11 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         "MAIL_DIR": str(instance_path / "mail"),
         "MAIL_TIMEOUT": "10",
         # --- end mail
+        # --- pdf
+        "PDF_WAIT_SECONDS": "20",
+        "PDF_TIMEOUT_SECONDS": "600",
+        "PDF_MAX_MEMORY_BYTES": str(1536 * 1024 * 1024),
+        # --- end pdf
     }
     cfg.update(env)
     cfg.update(overrides)
@@ -121,6 +132,11 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         "MAIL_DIR": str(cfg["MAIL_DIR"]),
         "MAIL_TIMEOUT": float(cfg["MAIL_TIMEOUT"]),
         # --- end mail
+        # --- pdf
+        "PDF_WAIT_SECONDS": float(cfg["PDF_WAIT_SECONDS"]),
+        "PDF_TIMEOUT_SECONDS": float(cfg["PDF_TIMEOUT_SECONDS"]),
+        "PDF_MAX_MEMORY_BYTES": int(cfg["PDF_MAX_MEMORY_BYTES"]),
+        # --- end pdf
         # SQLite cannot ALTER most things: Alembic's batch mode copies the table instead
         "ALEMBIC_CONTEXT": {"render_as_batch": True, "compare_type": True},
     }

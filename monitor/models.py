@@ -2,7 +2,7 @@
 (for Alembic and for tests)."""
 
 from monitor.accounts.models import Organisation, Party, User
-from monitor.core.models import AuditEvent
+from monitor.core.models import AuditEvent, PdfJob
 from monitor.reports.models import Report, ReportChapter, ReportComment, ReportParagraph
 from monitor.rounds.models import Evaluation, EvaluationRound, Instrument, QuestionnaireVersion
 from monitor.submissions.models import Answer, Attachment, CoSignature, Receipt, Reply
@@ -17,6 +17,7 @@ __all__ = [
     "Instrument",
     "Organisation",
     "Party",
+    "PdfJob",
     "QuestionnaireVersion",
     "Receipt",
     "Reply",

@@ -1,7 +1,7 @@
 """NGO registration, joint submissions, answers carried over from an earlier round
 
 Revision ID: 1796040475
-Revises: 1796038193
+Revises: 1796040485
 Create Date: 2026-11-30 12:07:55.633844
 
 Organisations gain a registration status (existing ones are approved), a website and
@@ -18,7 +18,7 @@ import sqlmodel  # noqa: F401  (autogenerate writes sqlmodel types)
 
 # revision identifiers, used by Alembic.
 revision: str = '1796040475'
-down_revision: Union[str, Sequence[str], None] = '1796038193'
+down_revision: Union[str, Sequence[str], None] = '1796040485'
 branch_labels: Union[str, Sequence[str], None] = ()
 depends_on: Union[str, Sequence[str], None] = None
 

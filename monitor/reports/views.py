@@ -20,6 +20,7 @@ from flask import (
     request,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -230,23 +231,21 @@ def view(evaluation_id: int) -> tuple[str, int]:
 
 
 @bp.route("/evaluations/<int:evaluation_id>/report.pdf")
-def pdf(evaluation_id: int) -> Response:
-    """The report as PDF in ``?lang=`` (en, fr or ru; default: the page's language).
-    Same access rule as :func:`view`."""
-    from monitor.reports.pdf import render_report_pdf
+def pdf(evaluation_id: int) -> ResponseReturnValue:
+    """The report as PDF in ``?lang=`` (en, fr or ru; default: the page's language),
+    laid out as a job in a child process (:func:`monitor.core.pdfjobs.pdf_download`:
+    the PDF, or a page that polls until it is ready). Same access rule as :func:`view`."""
+    from monitor.core.pdfjobs import pdf_download
+    from monitor.reports.pdf import report_html, reports_dir
 
     evaluation, report, party, rnd = _load_for_view(evaluation_id)
     if report is None:
         abort(404)
     requested = request.args.get("lang") or ""
     lang = requested if requested in current_app.config["LANGUAGES"] else current_language()
-    data = render_report_pdf(db.session, report, lang)
+    html = report_html(db.session, report, lang)
     filename = f"report-{party.code}-round{rnd.number}-{lang}.pdf"
-    return Response(
-        data,
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f'inline; filename="{filename}"'},
-    )
+    return pdf_download(html, reports_dir(), filename)
 
 
 # --- starting and editing (panel) ------------------------------------------------------------

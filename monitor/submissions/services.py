@@ -20,6 +20,7 @@ from monitor.submissions import carryover, ngo_input
 from monitor.submissions.definitions import answer_keys, definition_of
 from monitor.submissions.models import Answer, Receipt, Reply, ReplyStatus
 from monitor.submissions.receipts import issue_receipt
+from monitor.submissions.revisions import record_revision
 from monitor.submissions.validation import Problem, validate_reply
 
 
@@ -183,7 +184,10 @@ def check_reply(session: Session, reply: Reply) -> list[Problem]:
 def submit_reply(session: Session, reply: Reply, actor: User) -> Receipt:
     """Submit the reply: validates it, makes it read-only and returns its receipt (a
     reference number and the UTC time, :func:`monitor.submissions.receipts.issue_receipt`;
-    the PDF is rendered and mailed by the caller once committed).
+    the PDF is rendered and mailed by the caller once committed). The answers submitted
+    are frozen as the reply's next revision
+    (:func:`monitor.submissions.revisions.record_revision`): revision 1, then one more
+    for each submission after a return for changes.
 
     Raises SubmissionError if it was already submitted, or with ``problems`` listing
     every error when a required item is unanswered or an answer is invalid. Warnings
@@ -199,6 +203,7 @@ def submit_reply(session: Session, reply: Reply, actor: User) -> Receipt:
     reply.submitted_by_id = actor.id
     session.add(reply)
     receipt = issue_receipt(session, reply, actor)
+    revision = record_revision(session, reply, actor, receipt)  # issue 4, point 6
     record(
         session,
         actor.id,
@@ -207,6 +212,7 @@ def submit_reply(session: Session, reply: Reply, actor: User) -> Receipt:
         reply.evaluation_id,
         audience=str(reply.audience),
         reference=receipt.reference,
+        revision=revision.number,
     )
     return receipt
 

@@ -3,8 +3,6 @@ error handling, the audit timeline, the PDF route, the published list and stored
 (known failure B25)."""
 
 import re
-import sys
-import types
 from typing import Any
 
 import pytest
@@ -73,17 +71,17 @@ def add_paragraph(client: FlaskClient, data: Data, chapter: int, text: str, **ex
 
 @pytest.fixture
 def fake_pdf(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Any, str]]:
-    """Replace the PDF helper by a stub that records its calls (the view's contract is
-    ``render_report_pdf(session, report, lang) -> bytes``)."""
+    """Replace the PDF layout (the child process of
+    :func:`monitor.core.pdf.render_isolated`) by a stub that records the language of each
+    document it is given; the route still builds the report's HTML and runs the job."""
     calls: list[tuple[Any, str]] = []
-    module = types.ModuleType("monitor.reports.pdf")
 
-    def render_report_pdf(session: Any, report: Report, lang: str) -> bytes:
-        calls.append((report.id, lang))
+    def render_isolated(html: str, root: Any, **_limits: Any) -> bytes:
+        match = re.search(r'<html lang="([a-z]+)"', html)
+        calls.append((None, match.group(1) if match else ""))
         return b"%PDF-1.7 stub"
 
-    module.render_report_pdf = render_report_pdf  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "monitor.reports.pdf", module)
+    monkeypatch.setattr("monitor.core.pdfjobs.render_isolated", render_isolated)
     return calls
 
 

@@ -127,6 +127,8 @@ def _urls(app, ids):
         "paragraph_id": ids["paragraph_id"],
         "relpath": "greta-round3/ngo.yaml",
         "code": "en",
+        "number": 1,
+        "request_id": 1,
     }
     out = []
     for rule in app.url_map.iter_rules():
