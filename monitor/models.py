@@ -14,13 +14,14 @@ from monitor.reports.models import (
     ReportVersion,
 )
 from monitor.rounds.models import Evaluation, EvaluationRound, Instrument, QuestionnaireVersion
-from monitor.submissions.models import Answer, Attachment, Receipt, Reply
+from monitor.submissions.models import Answer, Attachment, CoSignature, Receipt, Reply
 from monitor.submissions.team_models import Invitation, SectionAssignment, SectionState
 
 __all__ = [
     "Answer",
     "Attachment",
     "AuditEvent",
+    "CoSignature",
     "Evaluation",
     "EvaluationRound",
     "Instrument",

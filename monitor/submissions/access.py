@@ -3,7 +3,9 @@
 - The panel and secretariat see a Party's reply and NGO submissions only once submitted
   (drafts are the respondents' own).
 - A Party's users see and edit their own Party's reply, never an NGO submission.
-- An NGO user sees and edits only their organisation's submission.
+- An NGO user sees and edits only their organisation's submission; the users of an
+  organisation invited to co-sign it (a joint submission) read it too, never edit it
+  (:mod:`monitor.submissions.cosigning`).
 - Within the Party, the contact person edits every section; a contributor reads the
   whole reply but edits only the sections assigned to them (issue 4, point 1; see
   :mod:`monitor.submissions.team`).
@@ -31,6 +33,10 @@ def can_view_reply(user: User, reply: Reply, evaluation: Evaluation) -> bool:
         return False
     if is_respondent(user, reply, evaluation):
         return True
+    if reply.audience == Audience.NGO and user.is_ngo:
+        from monitor.submissions.cosigning import is_cosigner
+
+        return is_cosigner(db.session, user, reply)
     return user.is_panel and reply.status == ReplyStatus.SUBMITTED
 
 

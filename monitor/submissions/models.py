@@ -75,6 +75,11 @@ class Answer(SQLModel, table=True):
     language the answer was written in. ``active`` is false while the item is hidden
     (retired, or its ``show_if`` condition false): the answer is kept, but neither
     validated, exported nor printed.
+
+    ``carried_over_from_reply_id`` is set on an answer copied, when the reply was created,
+    from the Party's submitted reply of an earlier round
+    (:mod:`monitor.submissions.carryover`); it stays set until the respondent confirms or
+    changes the answer, and while it is set the answer counts as not given for submission.
     """
 
     __table_args__ = (sa.UniqueConstraint("reply_id", "item_id"),)
@@ -87,6 +92,7 @@ class Answer(SQLModel, table=True):
     active: bool = True
     updated_at: datetime = Field(default_factory=utcnow)
     updated_by_id: int | None = Field(default=None, foreign_key="user.id")
+    carried_over_from_reply_id: int | None = Field(default=None, foreign_key="reply.id")
 
 
 class Attachment(SQLModel, table=True):
@@ -111,6 +117,40 @@ class Attachment(SQLModel, table=True):
     uploaded_by_id: int | None = Field(default=None, foreign_key="user.id")
     uploaded_at: datetime = Field(default_factory=utcnow)
 
+
+# --- joint submissions --------------------------------------------------------------------
+
+
+class CoSignatureStatus(enum.StrEnum):
+    INVITED = "invited"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+
+
+class CoSignature(SQLModel, table=True):
+    """An organisation invited by the lead NGO to co-sign its submission (a joint
+    submission, issue 4 point 8). The co-signing organisation's users read the submission
+    (never edit it) and accept or decline; accepted co-signers are named with the lead
+    ("Joint submission by A, B"). ``invited_at`` and ``decided_at`` are UTC.
+    See :mod:`monitor.submissions.cosigning`.
+    """
+
+    __tablename__ = "co_signature"
+    __table_args__ = (sa.UniqueConstraint("reply_id", "organisation_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    reply_id: int = Field(foreign_key="reply.id", index=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True)
+    status: CoSignatureStatus = Field(
+        default=CoSignatureStatus.INVITED, sa_type=enum_type(CoSignatureStatus)
+    )
+    invited_by_id: int | None = Field(default=None, foreign_key="user.id")
+    invited_at: datetime = Field(default_factory=utcnow)
+    decided_by_id: int | None = Field(default=None, foreign_key="user.id")
+    decided_at: datetime | None = None
+
+
+# --- end joint submissions
 
 # --- receipts ----------------------------------------------------------------------------
 

@@ -460,7 +460,7 @@ def start_party_reply(evaluation_id: int) -> Response:
     evaluation = evaluation_or_404(evaluation_id)
     if not current_user.is_party:
         abort(403)
-    reply = services.get_or_create_reply(db.session, evaluation, Audience.PARTY)
+    reply = services.get_or_create_reply(db.session, evaluation, Audience.PARTY, actor=current_user)
     db.session.commit()
     return redirect(url_for("submissions.task_list", reply_id=reply.id))
 
@@ -471,9 +471,13 @@ def confidentiality(reply_id: int) -> Response:
     reply, evaluation = reply_or_404(reply_id)
     if reply.audience != Audience.NGO or not is_respondent(current_user, reply, evaluation):
         abort(403)
-    services.set_confidential(
-        db.session, reply, current_user, request.form.get("publishable") != "1"
-    )
+    try:
+        services.set_confidential(
+            db.session, reply, current_user, request.form.get("publishable") != "1"
+        )
+    except services.SubmissionError as exc:  # locked once submitted
+        flash(str(exc), "error")
+        return redirect(url_for("submissions.reply_view", reply_id=reply.id))
     db.session.commit()
     flash(_("Your choice about publication has been saved."), "success")
     return redirect(url_for("submissions.task_list", reply_id=reply.id))
