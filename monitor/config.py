@@ -55,6 +55,9 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
     ``MAIL_PASSWORD`` log in when a username is given. ``MAIL_SENDER`` is the From address
     (``"Name <address>"`` accepted); ``MAIL_TIMEOUT`` is in seconds. Raises ValueError for
     another ``MAIL_SECURITY``.
+
+    Reminders (:mod:`monitor.reminders`): ``REMINDER_OFFSETS`` lists days from each due
+    date, negative before it (default ``-14,-3,1,7,30``).
     """
     env = {k[len("MONITOR_") :]: v for k, v in os.environ.items() if k.startswith("MONITOR_")}
     overrides = dict(overrides or {})
@@ -77,6 +80,8 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         "MAIL_DIR": str(instance_path / "mail"),
         "MAIL_TIMEOUT": "10",
         # --- end mail
+        # days from each due date, negative before it (monitor reminders send)
+        "REMINDER_OFFSETS": "-14,-3,1,7,30",
     }
     cfg.update(env)
     cfg.update(overrides)
@@ -121,6 +126,7 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         "MAIL_DIR": str(cfg["MAIL_DIR"]),
         "MAIL_TIMEOUT": float(cfg["MAIL_TIMEOUT"]),
         # --- end mail
+        "REMINDER_OFFSETS": str(cfg["REMINDER_OFFSETS"]),
         # SQLite cannot ALTER most things: Alembic's batch mode copies the table instead
         "ALEMBIC_CONTEXT": {"render_as_batch": True, "compare_type": True},
     }
