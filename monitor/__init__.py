@@ -31,8 +31,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     web.init_app(app)
 
     from monitor.accounts.views import bp as accounts_bp
+    from monitor.public.deadline_views import bp as deadlines_bp
     from monitor.public.evaluations import bp as evaluations_bp
+    from monitor.public.published_views import bp as published_bp
     from monitor.public.views import bp as public_bp
+    from monitor.reports.recommendation_views import bp as recommendations_bp
     from monitor.reports.views import bp as reports_bp
     from monitor.submissions.preview import bp as preview_bp
     from monitor.submissions.receipt_views import bp as receipts_bp
@@ -45,4 +48,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(preview_bp)
     app.register_blueprint(receipts_bp)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(recommendations_bp)
+    app.register_blueprint(deadlines_bp)
+    app.register_blueprint(published_bp)
     return app
