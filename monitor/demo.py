@@ -211,6 +211,9 @@ def load_demo(session: Session, notes: list[str] | None = None) -> None:
     _fill_reply(session, am, ngo, notes, organisation=org)
     _fill_reply(session, evaluation_for(session, rnd, "MD"), _read("md_reply.yaml"), notes)
     _report(session, am, _read("am_report.yaml"), notes)
+    from monitor.demo_followup import load_followup_demo  # round 2: published, followed up
+
+    load_followup_demo(session, rnd, notes)
     session.flush()
 
 
