@@ -101,11 +101,15 @@ Source = Callable[[Facts], Iterable[Milestone]]
 
 
 def _reply(f: Facts) -> Iterable[Milestone]:
-    """Procedure steps 2-3: the Party's reply is due ``reply_due``."""
+    """Procedure steps 2-3: the Party's reply is due ``reply_due``; done when submitted,
+    or no longer awaited once the draft report has gone to the Party (the date it was
+    sent stands as done: nobody is reminded of a reply the report no longer waits for)."""
     if f.evaluation.reply_due is not None:
         done = None
         if f.reply is not None and f.reply.status == ReplyStatus.SUBMITTED and f.reply.submitted_at:
             done = f.reply.submitted_at.date()
+        elif f.report is not None and f.report.sent_at is not None:
+            done = f.report.sent_at.date()
         yield f.milestone(
             "reply", _l("Reply to the questionnaire"), f.evaluation.reply_due, done, PARTY
         )

@@ -25,6 +25,7 @@ from monitor.reports import services
 from monitor.reports.models import ParagraphKind
 from monitor.reports.recommendation_models import FollowUpGrade, Grade
 from monitor.rounds.models import Audience, Evaluation, EvaluationRound, QuestionnaireVersion
+from monitor.submissions.models import Reply, ReplyStatus
 
 DATA = Path(__file__).resolve().parent / "demo_data" / "am_round2.yaml"
 
@@ -119,6 +120,17 @@ def load_followup_demo(session: Session, round3: EvaluationRound, notes: list[st
         session.add(evaluation)
         session.flush()
         record(session, None, "evaluation.created", evaluation, evaluation.id)
+        # the round-2 reply itself is in the archive: only its submission is recorded
+        session.add(
+            Reply(
+                evaluation_id=evaluation.id,  # type: ignore[arg-type]
+                audience=Audience.PARTY,
+                questionnaire_version_id=version.id,  # type: ignore[arg-type]
+                status=ReplyStatus.SUBMITTED,
+                submitted_at=_at(data["round"]["reply_submitted"]),
+                submitted_by_id=_user(session, data["recommendation"]["submitted_by"]).id,
+            )
+        )
     if services.report_for_evaluation(session, evaluation.id) is not None:  # type: ignore[arg-type]
         return
     _report(session, evaluation, data, notes)

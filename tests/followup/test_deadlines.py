@@ -39,7 +39,8 @@ def test_milestones_of_a_published_report_with_recommendation(app: Flask, data: 
         assert am is not None
         got = milestones(s, am, today=date(2027, 11, 1))
         assert [(m.key, m.due, m.done, m.overdue) for m in got] == [
-            ("reply", date(2026, 1, 31), None, True),
+            # never submitted, but no longer awaited once the draft went to the Party
+            ("reply", date(2026, 1, 31), date(2026, 3, 1), False),
             # no Party comment: done when the report was adopted
             ("report_comments", date(2026, 5, 1), date(2026, 6, 2), False),
             # 1 month after adoption; done at publication
@@ -50,9 +51,13 @@ def test_milestones_of_a_published_report_with_recommendation(app: Flask, data: 
         assert [u.email for u in got[0].responsible] == ["contact.am@example.org"]
         assert str(got[0].name) == "Reply to the questionnaire"
         nxt = next_milestone(got)
-        assert nxt is not None and nxt.key == "reply"
-        early = milestones(s, am, today=date(2026, 1, 31))
-        assert not early[0].overdue  # due today is not overdue
+        assert nxt is not None and nxt.key == "implementation_report"
+        ua = s.get(Evaluation, data.ua_evaluation)
+        assert ua is not None
+        [reply] = milestones(s, ua, today=date(2027, 12, 1))
+        assert (reply.key, reply.done, reply.overdue) == ("reply", None, False)  # due today
+        [reply] = milestones(s, ua, today=date(2027, 12, 2))
+        assert reply.overdue
 
 
 @freeze_time("2027-11-01 08:00:00")
@@ -68,8 +73,8 @@ def test_dashboard_lists_next_and_overdue_sortable(
     login(client, "secretariat")
     body = client.get(url).get_data(as_text=True)
     assert "Reply to the questionnaire" in body and "Implementation report" in body
-    assert "2 overdue steps." in body
-    assert body.index("Armenia") < body.index("Ukraine")  # AM's reply is due first
+    assert "1 overdue step." in body
+    assert body.index("Armenia") < body.index("Ukraine")  # AM's implementation report first
     desc = client.get(f"{url}?sort=due&desc=1").get_data(as_text=True)
     assert desc.index("Ukraine") < desc.index("Armenia")
     by_party = client.get(f"{url}?sort=party&desc=1").get_data(as_text=True)
