@@ -3,6 +3,7 @@
 
 :func:`milestones` lists, for one evaluation, every milestone that has a due date: the
 Party's reply, the report's comment period, final comments, the implementation report.
+The secretariat's publication of the report is the one panel-side milestone so far.
 Each comes from a *source*: a small function ``source(facts) -> Iterable[Milestone]``
 listed in :data:`SOURCES`. Adding a kind of milestone is adding one function there; the
 report cycle's steps (``monitor.reports`` ``current_step(session, report)`` giving
@@ -44,7 +45,7 @@ class Milestone:
     """A dated step of an evaluation.
 
     ``key`` is a stable name (``reply``, ``report_comments``, ``final_comments``,
-    ``implementation_report``; the reminder ledger is keyed by it); ``name`` a
+    ``publication``, ``implementation_report``; the reminder ledger is keyed by it); ``name`` a
     translatable label; ``due`` and ``done`` calendar dates (``done`` None while
     pending); ``overdue`` is true when pending after ``due``; ``side`` is :data:`PARTY`
     or :data:`PANEL`; ``responsible`` the people to remind (the Party's contact persons,
@@ -156,6 +157,14 @@ def _final_comments(f: Facts) -> Iterable[Milestone]:
     yield f.milestone("final_comments", _l("Final comments on the report"), due, done, PARTY)
 
 
+def _publication(f: Facts) -> Iterable[Milestone]:
+    """Procedure step 12: the secretariat publishes the report, with the Party's comments,
+    when the month for final comments expires (same due date as :func:`_final_comments`);
+    done at publication. A panel-side step: the secretariat is reminded."""
+    for m in _final_comments(f):
+        yield f.milestone("publication", _l("Publication of the report"), m.due, m.done, PANEL)
+
+
 def _implementation_report(f: Facts) -> Iterable[Milestone]:
     """Procedure step 13: the implementation report, due as the recommendation says."""
     rec = f.recommendation
@@ -173,6 +182,7 @@ SOURCES: list[Source] = [
     _additional_requests,
     _report_comments,
     _final_comments,
+    _publication,
     _implementation_report,
 ]
 

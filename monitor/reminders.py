@@ -126,8 +126,8 @@ def _text(reminder: Reminder, user: User, today: date) -> tuple[str, str]:
         [
             _("Dear %(name)s,", name=user.name),
             _(
-                "This is a reminder about the %(milestone)s in the evaluation of %(party)s "
-                "(round %(round)s: %(title)s).",
+                "This is a reminder about a step in the evaluation of %(party)s "
+                "(round %(round)s: %(title)s): %(milestone)s.",
                 milestone=what,
                 party=reminder.party.name,
                 round=reminder.round.number,

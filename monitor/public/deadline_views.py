@@ -23,7 +23,7 @@ SORTS = ("due", "party", "round", "overdue")
 def milestone_url(m: Milestone) -> str:
     """Where a milestone is dealt with: the reply and its evaluation, the report, or the
     recommendation."""
-    if m.key in ("report_comments", "final_comments"):
+    if m.key in ("report_comments", "final_comments", "publication"):
         return url_for("reports.view", evaluation_id=m.evaluation_id)
     if m.key == "implementation_report":
         return url_for("recommendations.view", evaluation_id=m.evaluation_id)

@@ -7,7 +7,7 @@ from flask.testing import FlaskClient
 from freezegun import freeze_time
 
 from monitor.accounts.models import User
-from monitor.deadlines import PARTY, milestones, next_milestone
+from monitor.deadlines import PANEL, PARTY, milestones, next_milestone
 from monitor.extensions import db
 from monitor.reports import recommendations as recs
 from monitor.rounds.models import Evaluation
@@ -45,10 +45,13 @@ def test_milestones_of_a_published_report_with_recommendation(app: Flask, data: 
             ("report_comments", date(2026, 5, 1), date(2026, 6, 2), False),
             # 1 month after adoption; done at publication
             ("final_comments", date(2026, 7, 2), date(2026, 7, 3), False),
+            # the secretariat's step, same day
+            ("publication", date(2026, 7, 2), date(2026, 7, 3), False),
             ("implementation_report", date(2027, 10, 15), None, True),
         ]
-        assert all(m.side == PARTY for m in got)
+        assert [m.side for m in got] == [PARTY, PARTY, PARTY, PANEL, PARTY]
         assert [u.email for u in got[0].responsible] == ["contact.am@example.org"]
+        assert [u.email for u in got[3].responsible] == ["sec@example.org"]
         assert str(got[0].name) == "Reply to the questionnaire"
         nxt = next_milestone(got)
         assert nxt is not None and nxt.key == "implementation_report"

@@ -20,6 +20,7 @@ from monitor.cli import main
 from monitor.extensions import db
 from monitor.reminder_models import SentReminder
 from monitor.reminders import due_reminders, parse_offsets, send_reminder
+from monitor.reports import services
 from monitor.rounds.models import Audience, Evaluation
 from monitor.submissions.models import Reply, ReplyStatus
 from tests.conftest import Outbox
@@ -174,3 +175,33 @@ def test_two_servers_at_once_send_once(
     assert len(mail.messages) == 1
     engine_a.dispose()
     engine_b.dispose()
+
+
+def test_panel_side_step_reminds_the_secretariat(
+    app: Flask, data: Data, runner: FlaskCliRunner, mail: Outbox
+) -> None:
+    """An adopted report: the Party is reminded of its final comments, the secretariat
+    of the publication, each in their own language."""
+    with app.app_context():
+        s = db.session
+        ev = s.get(Evaluation, data.am_evaluation)
+        panel = s.get(User, data.users["panel"])
+        sec = s.get(User, data.users["secretariat"])
+        assert ev is not None and panel is not None and sec is not None
+        sec.locale = "ru"
+        s.add(sec)
+        with freeze_time("2026-11-02 09:00"):
+            report = services.start_report(s, ev, panel, "Report", ["One"])
+            [chapter] = services.chapters(s, report)
+            services.add_paragraph(s, report, chapter, panel, "Text.")
+            services.send_to_party(s, report, panel, today=date(2026, 11, 2))
+        with freeze_time("2027-01-05 09:00"):
+            services.adopt(s, report, panel, today=date(2027, 1, 5))
+        s.commit()
+    _run(runner, "2027-02-02 06:00")  # final comments and publication due 5 February
+    got = {env[1][0]: msg for env, msg in zip(mail.envelopes, mail.messages, strict=True)}
+    assert set(got) == {"contact.am@example.org", "sec@example.org"}
+    assert "Публикация доклада" in got["sec@example.org"]["Subject"]
+    assert "через 3 дня" in got["sec@example.org"].get_body(("plain",)).get_content()
+    assert "Final comments on the report" in got["contact.am@example.org"]["Subject"]
+    assert _ledger(app) == [("final_comments", -3), ("publication", -3)]
