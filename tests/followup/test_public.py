@@ -63,6 +63,8 @@ def test_pages_by_party_and_round_show_proposals_with_status(
     app: Flask, client: FlaskClient, data: Data
 ) -> None:
     _world(app, data)
+    listing = client.get("/published").get_data(as_text=True)
+    assert f"/published/parties/AM#report-{data.am_evaluation}" in listing
     index = client.get("/published/parties").get_data(as_text=True)
     assert "Armenia" in index and "Ukraine" not in index
     page = client.get("/published/parties/AM")
