@@ -160,10 +160,11 @@ def send_reminder(session: Session, reminder: Reminder, today: date) -> bool:
         session.flush()
     except (IntegrityError, OperationalError) as exc:
         # IntegrityError: already sent. OperationalError: SQLite is locked by another
-        # sender holding this claim; the next run sees its row.
+        # sender holding this claim (or the database is unreachable); the next run retries.
         session.rollback()
-        log.info(
-            "reminder %s/%s/%s already claimed: %s",
+        log.log(
+            logging.INFO if isinstance(exc, IntegrityError) else logging.WARNING,
+            "reminder %s/%s/%s not claimed here (%s): sent or being sent elsewhere",
             reminder.evaluation.id,
             m.key,
             reminder.offset,
