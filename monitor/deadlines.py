@@ -117,9 +117,28 @@ def _reply(f: Facts) -> Iterable[Milestone]:
 
 
 def _additional_requests(f: Facts) -> Iterable[Milestone]:
-    """Procedure step 3: additional requests for information. Not modelled yet; a source
-    yielding one milestone per request (``key`` ``request:<id>``) goes here."""
-    return ()
+    """Procedure step 3: each additional request for information to the Party, due on
+    its ``deadline``, done when answered (``key`` ``request:<id>``). Requests to an NGO
+    are left out (its people are not among the responsible). The request model comes
+    with the requests-for-information work (issue 4); until it is there, nothing."""
+    from monitor.submissions import models as submissions
+
+    request_model: Any = getattr(submissions, "InformationRequest", None)
+    if request_model is None:
+        return
+    rows = f.session.exec(
+        select(request_model)
+        .where(
+            request_model.evaluation_id == f.evaluation.id,
+            request_model.audience == Audience.PARTY,
+        )
+        .order_by(request_model.id)
+    )
+    for r in rows:
+        done = r.answered_at.date() if r.answered_at else None
+        yield f.milestone(
+            f"request:{r.id}", _l("Answers to a request for information"), r.deadline, done, PARTY
+        )
 
 
 def _report_comments(f: Facts) -> Iterable[Milestone]:

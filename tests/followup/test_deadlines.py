@@ -2,6 +2,7 @@
 
 from datetime import date
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from freezegun import freeze_time
@@ -10,7 +11,7 @@ from monitor.accounts.models import User
 from monitor.deadlines import PANEL, PARTY, milestones, next_milestone
 from monitor.extensions import db
 from monitor.reports import recommendations as recs
-from monitor.rounds.models import Evaluation
+from monitor.rounds.models import Audience, Evaluation
 from tests.reports.conftest import Data, login
 from tests.reports.followup_data import published_report
 
@@ -85,3 +86,34 @@ def test_dashboard_lists_next_and_overdue_sortable(
     assert by_party.index("Ukraine") < by_party.index("Armenia")
     assert f"/evaluations/{data.am_evaluation}/recommendation" in body
     assert client.get(f"{url}?sort=nonsense").status_code == 200
+
+
+def test_requests_for_information_are_milestones(app: Flask, data: Data) -> None:
+    """Runs once the requests for information (issue 4) are merged; skipped before."""
+    from datetime import UTC, datetime
+
+    from monitor.submissions import models as submissions
+
+    request_model = getattr(submissions, "InformationRequest", None)
+    if request_model is None:
+        pytest.skip("no InformationRequest model on this branch yet")
+    with app.app_context():
+        s = db.session
+        open_ = request_model(
+            evaluation_id=data.am_evaluation, audience=Audience.PARTY, deadline=date(2026, 9, 1)
+        )
+        answered = request_model(
+            evaluation_id=data.am_evaluation,
+            audience=Audience.PARTY,
+            deadline=date(2026, 10, 1),
+            answered_at=datetime(2026, 9, 20, tzinfo=UTC),
+        )
+        s.add_all([open_, answered])
+        s.commit()
+        am = s.get(Evaluation, data.am_evaluation)
+        assert am is not None
+        got = [(m.key, m.done, m.overdue) for m in milestones(s, am, today=date(2026, 9, 2))]
+        assert got == [
+            (f"request:{open_.id}", None, True),
+            (f"request:{answered.id}", date(2026, 9, 20), False),
+        ]
