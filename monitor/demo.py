@@ -213,7 +213,7 @@ def load_demo(session: Session, notes: list[str] | None = None) -> None:
     _report(session, am, _read("am_report.yaml"), notes)
     from monitor.demo_followup import load_followup_demo  # round 2: published, followed up
 
-    load_followup_demo(session, rnd, notes)
+    load_followup_demo(session, rnd, setup["password"], notes)
     session.flush()
 
 

@@ -1,12 +1,13 @@
-"""Demo data for the follow-up (issue 5, points 6-8): Armenia's published second-round
+"""Demo data for the follow-up (issue 5, points 6-8): Georgia's published second-round
 report with the Committee of the Parties' recommendation, the Party's implementation
 report and the panel's grades, so that the public pages, the deadlines dashboard and
-``monitor round follow-up-questions --party AM --from-round 2 --to-round 3`` show
-something. The content is ``demo_data/am_round2.yaml``.
+``monitor round follow-up-questions --party GE --from-round 2 --to-round 3`` show
+something. The content is ``demo_data/ge_round2.yaml``.
 
-Idempotent like :mod:`monitor.demo`: nothing is done when round 2 already has a report
-on Armenia. Dates of the story (sending, adoption, publication, gradings) replace the
-load time on the records.
+Another Party than the round-3 ones, so that the round-3 demo (one evaluation per Party,
+Armenia's draft report) reads as before. Idempotent like :mod:`monitor.demo`: nothing is
+done when round 2 already has a report on Georgia. Dates of the story (sending,
+adoption, publication, gradings) replace the load time on the records.
 """
 
 from datetime import UTC, date, datetime, time
@@ -16,7 +17,8 @@ from typing import Any
 from ruamel.yaml import YAML
 from sqlmodel import Session, select
 
-from monitor.accounts.models import Party, User
+from monitor.accounts.models import Role, User
+from monitor.accounts.services import create_user, get_or_create_party
 from monitor.core.audit import record
 from monitor.questionnaires.loader import content_hash
 from monitor.questionnaires.schema import QuestionnaireDef
@@ -27,7 +29,7 @@ from monitor.reports.recommendation_models import FollowUpGrade, Grade
 from monitor.rounds.models import Audience, Evaluation, EvaluationRound, QuestionnaireVersion
 from monitor.submissions.models import Reply, ReplyStatus
 
-DATA = Path(__file__).resolve().parent / "demo_data" / "am_round2.yaml"
+DATA = Path(__file__).resolve().parent / "demo_data" / "ge_round2.yaml"
 
 #: The second round's questionnaire is not part of the demo: a one-page stand-in.
 _QUESTIONNAIRE = {
@@ -90,21 +92,36 @@ def _round_two(
     return rnd
 
 
-def load_followup_demo(session: Session, round3: EvaluationRound, notes: list[str]) -> None:
-    """Add Armenia's published round-2 report, its recommendation, the implementation
-    report and the grades (never commits)."""
+def load_followup_demo(
+    session: Session, round3: EvaluationRound, password: str, notes: list[str]
+) -> None:
+    """Add Georgia, its demo contact person (``password``), its published round-2
+    report, the recommendation, the implementation report and the grades (never
+    commits)."""
     data = YAML(typ="safe").load(DATA.read_text(encoding="utf-8"))
     rnd = _round_two(session, round3, data["round"], notes)
-    am = session.exec(select(Party).where(Party.code == "AM")).one()
+    party = get_or_create_party(session, data["party"]["code"], data["party"]["name"])
+    contact = data["contact"]
+    if session.exec(select(User).where(User.email == contact["email"])).first() is None:
+        create_user(
+            session,
+            contact["email"],
+            contact["name"],
+            password,
+            Role.PARTY_CONTACT,
+            party=party,
+            locale=contact.get("locale"),
+        )
+        notes.append(f"created user {contact['email']} (party_contact)")
     evaluation = session.exec(
-        select(Evaluation).where(Evaluation.round_id == rnd.id, Evaluation.party_id == am.id)
+        select(Evaluation).where(Evaluation.round_id == rnd.id, Evaluation.party_id == party.id)
     ).first()
     if evaluation is None:
         definition = QuestionnaireDef.model_validate(_QUESTIONNAIRE)
         version = QuestionnaireVersion(
             round_id=rnd.id,  # type: ignore[arg-type]
             audience=Audience.PARTY,
-            party_code="AM",
+            party_code=party.code,
             content_hash=content_hash(definition),
             definition=definition.model_dump(mode="json"),
         )
@@ -112,7 +129,7 @@ def load_followup_demo(session: Session, round3: EvaluationRound, notes: list[st
         session.flush()
         evaluation = Evaluation(
             round_id=rnd.id,  # type: ignore[arg-type]
-            party_id=am.id,  # type: ignore[arg-type]
+            party_id=party.id,  # type: ignore[arg-type]
             questionnaire_version_id=version.id,  # type: ignore[arg-type]
             questionnaire_sent=data["round"]["questionnaire_sent"],
             reply_due=data["round"]["reply_due"],
@@ -192,6 +209,6 @@ def _report(
         row.graded_at = _at(g["on"])
         session.add(row)
     notes.append(
-        f"published the round-2 report on AM with its recommendation "
+        f"published the round-2 report on {data['party']['code']} with its recommendation "
         f"({len(by_number)} proposals, {len(spec['grades'])} gradings)"
     )

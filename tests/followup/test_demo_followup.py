@@ -1,5 +1,5 @@
-"""The demo shows the follow-up: Armenia's published round-2 report, its grades on the
-public pages, and its open proposals as round 3's Part II."""
+"""The demo shows the follow-up: Georgia's published round-2 report, its grades on the
+public pages, and its open proposals as Part II questions."""
 
 from flask import Flask
 from flask.testing import FlaskClient
@@ -19,17 +19,16 @@ def test_demo_has_a_published_report_with_follow_up(app: Flask, client: FlaskCli
         load_demo(db.session, again)
         assert again == []
         [pub] = published_reports(db.session)
-        assert (pub.party.code, pub.round.number) == ("AM", 2)
-    body = client.get("/published/parties/AM").get_data(as_text=True)
+        assert (pub.party.code, pub.round.number) == ("GE", 2)
+    body = client.get("/published/parties/GE").get_data(as_text=True)
     assert "Partly implemented" in body and "Not implemented" in body
-    assert "State-funded" not in body or "free legal aid" in body
     found = client.get("/published/search?q=moral+damage").get_data(as_text=True)
     assert "§4" in found
     result = app.test_cli_runner().invoke(
         main,
-        ["round", "follow-up-questions", "--party", "AM", "--from-round", "2", "--to-round", "3"],
+        ["round", "follow-up-questions", "--party", "GE", "--from-round", "2", "--to-round", "3"],
     )
     assert result.exit_code == 0, result.output
     [section] = YAML(typ="safe").load(result.output)
     # implemented proposals (moral damage, NRM) are left out
-    assert [i["id"] for i in section["items"]] == ["fu2_am_p3", "fu2_am_p6", "fu2_am_p5"]
+    assert [i["id"] for i in section["items"]] == ["fu2_ge_p3", "fu2_ge_p6", "fu2_ge_p5"]
