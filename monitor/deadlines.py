@@ -29,7 +29,7 @@ from sqlmodel import Session, col, select
 
 from monitor.accounts.models import Role, User
 from monitor.core.time import add_months, utcnow
-from monitor.reports.models import Report, ReportComment, ReportStatus
+from monitor.reports.models import CommentStage, Report, ReportComment, ReportStatus
 from monitor.reports.recommendation_models import Recommendation, RecommendationStatus
 from monitor.rounds.models import Audience, Evaluation, EvaluationRound
 from monitor.submissions.models import Reply, ReplyStatus
@@ -141,39 +141,86 @@ def _additional_requests(f: Facts) -> Iterable[Milestone]:
         )
 
 
+#: Report states in which the Party's comments on the draft are no longer awaited.
+_PAST_DRAFT_COMMENTS = frozenset(
+    {
+        ReportStatus.PARTY_COMMENTED,
+        ReportStatus.REVISING,
+        ReportStatus.ADOPTED,
+        ReportStatus.TRANSMITTED,
+        ReportStatus.PUBLISHED,
+    }
+)
+
+
+def _first_sent(f: Facts, stage: CommentStage) -> date | None:
+    """The UTC date the Party first sent a comment of ``stage``, or None."""
+    assert f.report is not None
+    first = f.session.exec(
+        select(ReportComment.sent_at)
+        .where(
+            ReportComment.report_id == f.report.id,
+            ReportComment.stage == stage,
+            col(ReportComment.sent_at).is_not(None),
+        )
+        .order_by(col(ReportComment.sent_at))
+    ).first()
+    return first.date() if first is not None else None
+
+
 def _report_comments(f: Facts) -> Iterable[Milestone]:
     """Procedure steps 8-9: the Party's comments on the draft, due ``comments_due``;
-    done when the Party first commented, or else when the report was adopted."""
+    done when the contact person sent them, or, once the panel has moved on without them
+    (revision after the period, adoption), on the due date."""
     report = f.report
     if report is None or report.comments_due is None:
         return
-    first = f.session.exec(
-        select(ReportComment.created_at)
-        .where(ReportComment.report_id == report.id)
-        .order_by(col(ReportComment.created_at))
-    ).first()
-    done = first.date() if first is not None else None
-    if done is None and report.status in (ReportStatus.ADOPTED, ReportStatus.PUBLISHED):
-        done = report.adopted_at.date() if report.adopted_at else report.comments_due
+    done = _first_sent(f, CommentStage.DRAFT)
+    if done is None and report.status in _PAST_DRAFT_COMMENTS:
+        done = report.comments_due
     yield f.milestone(
         "report_comments", _l("Comments on the draft report"), report.comments_due, done, PARTY
     )
 
 
 def _final_comments(f: Facts) -> Iterable[Milestone]:
-    """Procedure steps 11-12: final comments, due ``deadlines.final_comments_months``
-    (1) after the final report was adopted and transmitted (a ``final_comments_due`` on
-    the report, when the cycle provides one, wins); done at publication."""
+    """Procedure steps 11-12: final comments, due ``final_comments_due`` (set when the
+    final report is transmitted, ``deadlines.final_comments_months`` later, default 1);
+    done when the Party sent them, or at publication."""
     report = f.report
     if report is None:
         return
-    due = getattr(report, "final_comments_due", None)
-    if due is None and report.adopted_at is not None:
+    due = report.final_comments_due
+    if due is None and report.adopted_at is not None and report.status == ReportStatus.PUBLISHED:
         due = add_months(report.adopted_at.date(), f.deadline_months("final_comments_months", 1))
     if due is None:
         return
-    done = report.published_at.date() if report.published_at else None
+    done = _first_sent(f, CommentStage.FINAL)
+    if done is None and report.published_at is not None:
+        done = report.published_at.date()
     yield f.milestone("final_comments", _l("Final comments on the report"), due, done, PARTY)
+
+
+def _cycle(f: Facts) -> Iterable[Milestone]:
+    """Procedure steps 7 and 10, the panel's side of the report cycle: while the draft
+    is under panel review, its approval at the next plenary with it on the agenda; while
+    the panel revises (or drafts an urgent report), adoption at the next such plenary
+    (:func:`monitor.reports.cycle.current_step`). The Party's deadlines are
+    :func:`_report_comments` and :func:`_final_comments`. Key ``cycle:<state>``."""
+    from monitor.reports.cycle import current_step
+
+    report = f.report
+    if report is None:
+        return
+    state, due, _overdue = current_step(f.session, report, f.today)
+    if due is None or state in (ReportStatus.SENT_TO_PARTY, ReportStatus.TRANSMITTED):
+        return
+    name = (
+        _l("Approval of the draft at a plenary")
+        if state == ReportStatus.PANEL_REVIEW
+        else _l("Adoption of the final report at a plenary")
+    )
+    yield f.milestone(f"cycle:{state.value}", name, due, None, PANEL)
 
 
 def _publication(f: Facts) -> Iterable[Milestone]:
@@ -200,6 +247,7 @@ SOURCES: list[Source] = [
     _reply,
     _additional_requests,
     _report_comments,
+    _cycle,
     _final_comments,
     _publication,
     _implementation_report,

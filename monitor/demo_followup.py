@@ -10,7 +10,7 @@ done when round 2 already has a report on Georgia. Dates of the story (sending,
 adoption, publication, gradings) replace the load time on the records.
 """
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -22,9 +22,9 @@ from monitor.accounts.services import create_user, get_or_create_party
 from monitor.core.audit import record
 from monitor.questionnaires.loader import content_hash
 from monitor.questionnaires.schema import QuestionnaireDef
+from monitor.reports import cycle, plenaries, services
 from monitor.reports import recommendations as recs
-from monitor.reports import services
-from monitor.reports.models import ParagraphKind
+from monitor.reports.models import ParagraphKind, PlenaryItemKind
 from monitor.reports.recommendation_models import FollowUpGrade, Grade
 from monitor.rounds.models import Audience, Evaluation, EvaluationRound, QuestionnaireVersion
 from monitor.submissions.models import Reply, ReplyStatus
@@ -172,9 +172,32 @@ def _report(
                 verb=para.get("verb"),
                 articles=para.get("articles", []),
             )
-    services.send_to_party(session, report, author, today=spec["sent_on"])
-    services.adopt(session, report, author, today=spec["adopted_on"])
-    services.publish(session, report, author)
+    # the cycle, step by step on its historical dates (procedure steps 6-12)
+    secretariat = _user(session, data["recommendation"]["secretariat"])
+    sent, adopted = spec["sent_on"], spec["adopted_on"]
+    approval = plenaries.create_plenary(
+        session,
+        secretariat,
+        "40th plenary meeting",
+        sent - timedelta(days=28),
+        sent - timedelta(days=24),
+    )
+    adoption = plenaries.create_plenary(
+        session, secretariat, "42nd plenary meeting", adopted - timedelta(days=4), adopted
+    )
+    plenaries.add_agenda_item(session, approval, report, PlenaryItemKind.APPROVE_DRAFT, secretariat)
+    plenaries.add_agenda_item(session, adoption, report, PlenaryItemKind.ADOPT, secretariat)
+    steps = [
+        ("submit_for_review", author, None, sent - timedelta(days=40)),
+        ("approve_draft", secretariat, approval, sent - timedelta(days=25)),
+        ("send_to_party", author, None, sent),
+        ("start_revision", author, None, sent + timedelta(days=70)),
+        ("adopt", secretariat, adoption, adopted),
+        ("transmit", secretariat, None, adopted + timedelta(days=5)),
+        ("publish", secretariat, None, spec["published_on"]),
+    ]
+    for action, actor, plenary, day in steps:
+        cycle.transition(session, report, action, actor, plenary=plenary, today=day)
     report.sent_at = _at(spec["sent_on"])
     report.adopted_at = _at(spec["adopted_on"])
     report.published_at = _at(spec["published_on"])

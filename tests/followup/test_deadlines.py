@@ -42,8 +42,8 @@ def test_milestones_of_a_published_report_with_recommendation(app: Flask, data: 
         assert [(m.key, m.due, m.done, m.overdue) for m in got] == [
             # never submitted, but no longer awaited once the draft went to the Party
             ("reply", date(2026, 1, 31), date(2026, 3, 1), False),
-            # no Party comment: done when the report was adopted
-            ("report_comments", date(2026, 5, 1), date(2026, 6, 2), False),
+            # no Party comment: the period ended, the panel revised without one
+            ("report_comments", date(2026, 5, 1), date(2026, 5, 1), False),
             # 1 month after adoption; done at publication
             ("final_comments", date(2026, 7, 2), date(2026, 7, 3), False),
             # the secretariat's step, same day
@@ -117,3 +117,38 @@ def test_requests_for_information_are_milestones(app: Flask, data: Data) -> None
             (f"request:{open_.id}", None, True),
             (f"request:{answered.id}", date(2026, 9, 20), False),
         ]
+
+
+def test_the_panels_plenary_steps_are_milestones(app: Flask, data: Data) -> None:
+    """A draft under panel review waits for its approval at the next plenary with it on
+    the agenda: a panel-side milestone on that plenary's first day, overdue after it."""
+    from monitor.reports import cycle, plenaries, services
+    from monitor.reports.models import PlenaryItemKind
+
+    with app.app_context():
+        s = db.session
+        ev = s.get(Evaluation, data.am_evaluation)
+        panel = s.get(User, data.users["panel"])
+        sec = s.get(User, data.users["secretariat"])
+        assert ev is not None and panel is not None and sec is not None
+        report = services.start_report(s, ev, panel, "Report", ["One"])
+        services.add_paragraph(s, report, services.chapters(s, report)[0], panel, "Text.")
+        cycle.transition(s, report, "submit_for_review", panel)
+        assert [m.key for m in milestones(s, ev)] == []  # no plenary planned yet
+        plenary = plenaries.create_plenary(
+            s, sec, "60th plenary", date(2027, 3, 1), date(2027, 3, 5)
+        )
+        plenaries.add_agenda_item(s, plenary, report, PlenaryItemKind.APPROVE_DRAFT, sec)
+        s.commit()
+        [step] = milestones(s, ev, today=date(2027, 3, 1))
+        assert (step.key, step.due, step.done, step.overdue, step.side) == (
+            "cycle:panel_review",
+            date(2027, 3, 1),
+            None,
+            False,
+            PANEL,
+        )
+        assert str(step.name) == "Approval of the draft at a plenary"
+        assert [u.email for u in step.responsible] == ["sec@example.org"]
+        [late] = milestones(s, ev, today=date(2027, 3, 2))
+        assert late.overdue

@@ -16,11 +16,11 @@ from monitor.extensions import db
 from monitor.public import search
 from monitor.reports import recommendations as recs
 from monitor.reports import services
-from monitor.reports.models import ParagraphKind
+from monitor.reports.models import ParagraphKind, ReportStatus
 from monitor.reports.recommendation_models import Grade
 from monitor.rounds.models import Evaluation
 from tests.reports.conftest import Data
-from tests.reports.followup_data import published_report
+from tests.reports.followup_data import advance, published_report
 
 SECRET = "zebraconfidential"
 
@@ -54,8 +54,8 @@ def _world(app: Flask, data: Data) -> None:
             "urges",
             [15],
         )
-        services.send_to_party(s, draft, panel, today=date(2026, 3, 1))
-        services.adopt(s, draft, panel, today=date(2026, 6, 2))  # adopted, not published
+        # adopted, not published
+        advance(s, draft, ReportStatus.ADOPTED, sent=date(2026, 3, 1), adopted=date(2026, 6, 2))
         s.commit()
 
 

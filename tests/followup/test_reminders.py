@@ -21,10 +21,12 @@ from monitor.extensions import db
 from monitor.reminder_models import SentReminder
 from monitor.reminders import due_reminders, parse_offsets, send_reminder
 from monitor.reports import services
+from monitor.reports.models import ReportStatus
 from monitor.rounds.models import Audience, Evaluation
 from monitor.submissions.models import Reply, ReplyStatus
 from tests.conftest import Outbox
 from tests.reports.conftest import Data
+from tests.reports.followup_data import advance
 
 DUE = date(2027, 1, 20)
 
@@ -180,7 +182,7 @@ def test_two_servers_at_once_send_once(
 def test_panel_side_step_reminds_the_secretariat(
     app: Flask, data: Data, runner: FlaskCliRunner, mail: Outbox
 ) -> None:
-    """An adopted report: the Party is reminded of its final comments, the secretariat
+    """An adopted report, transmitted: the Party is reminded of its final comments, the secretariat
     of the publication, each in their own language."""
     with app.app_context():
         s = db.session
@@ -194,9 +196,9 @@ def test_panel_side_step_reminds_the_secretariat(
             report = services.start_report(s, ev, panel, "Report", ["One"])
             [chapter] = services.chapters(s, report)
             services.add_paragraph(s, report, chapter, panel, "Text.")
-            services.send_to_party(s, report, panel, today=date(2026, 11, 2))
-        with freeze_time("2027-01-05 09:00"):
-            services.adopt(s, report, panel, today=date(2027, 1, 5))
+        advance(
+            s, report, ReportStatus.TRANSMITTED, sent=date(2026, 11, 2), adopted=date(2027, 1, 5)
+        )
         s.commit()
     _run(runner, "2027-02-02 06:00")  # final comments and publication due 5 February
     got = {env[1][0]: msg for env, msg in zip(mail.envelopes, mail.messages, strict=True)}
