@@ -152,6 +152,7 @@ def _urls(app, ids):
         "user_id": 1,
         "token": "not-a-token",
         "citation_id": 1,
+        "round_id": 1,
     }
     out = []
     for rule in app.url_map.iter_rules():
