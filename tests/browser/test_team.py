@@ -3,7 +3,7 @@ invites two contributors, each accepts through the link in the e-mail, the conta
 assigns them a section each, each answers their section and marks it ready for review,
 and the contact reviews both and submits the reply.
 
-Works on a Party of its own (Georgia, answering the Armenian questionnaire version), so
+Works on a Party of its own (Albania, answering the Armenian questionnaire version), so
 that submitting touches no other test's reply. Every section but the two the
 contributors answer is filled beforehand from the Armenian demo reply.
 """
@@ -33,22 +33,22 @@ from tests.browser.helpers import DEMO_PASSWORD, shot, sign_in
 
 pytestmark = pytest.mark.browser
 
-CONTACT = "contact.ge@example.org"
+CONTACT = "contact.al@example.org"
 #: (e-mail, name, section id, section title) of the two contributors.
 PEOPLE = [
     (
-        "justice.ge@example.org",
+        "justice.al@example.org",
         "Nino Justice",
         "ex_officio",
         "Ex parte and ex officio applications",
     ),
-    ("interior.ge@example.org", "Giorgi Interior", "non_punishment", "Non-punishment of victims"),
+    ("interior.al@example.org", "Arben Interior", "non_punishment", "Non-punishment of victims"),
 ]
 
 
 @pytest.fixture(scope="module")
 def reply_id(live_app: Flask) -> int:
-    """Georgia's draft reply, complete but for the two contributors' sections."""
+    """Albania's draft reply, complete but for the two contributors' sections."""
     with live_app.app_context():
         s = db.session
         am = s.exec(
@@ -56,7 +56,7 @@ def reply_id(live_app: Flask) -> int:
             .join(Party, Party.id == Evaluation.party_id)
             .where(Party.code == "AM")  # type: ignore[arg-type]
         ).one()
-        ge = Party(code="GE", name="Georgia")
+        ge = Party(code="AL", name="Albania")
         s.add(ge)
         s.flush()
         ev = Evaluation(
@@ -69,7 +69,7 @@ def reply_id(live_app: Flask) -> int:
         s.add(ev)
         s.flush()
         contact = create_user(
-            s, CONTACT, "Contact person, Georgia", DEMO_PASSWORD, Role.PARTY_CONTACT, party=ge
+            s, CONTACT, "Contact person, Albania", DEMO_PASSWORD, Role.PARTY_CONTACT, party=ge
         )
         am_reply = services.find_reply(s, am, Audience.PARTY)
         assert am_reply is not None
@@ -133,7 +133,7 @@ def test_contact_and_two_contributors_complete_and_submit(
         context = browser.new_context(base_url=live_server)
         other = context.new_page()
         other.goto(_invitation_link(live_app, email))
-        expect(other.get_by_role("heading", level=1)).to_have_text("Join the reply of Georgia")
+        expect(other.get_by_role("heading", level=1)).to_have_text("Join the reply of Albania")
         expect(other.get_by_label("Full name")).to_have_value(name)
         assert_accessible(other)
         other.get_by_label("Password", exact=True).fill("a long password 42")
@@ -206,7 +206,7 @@ def test_contact_and_two_contributors_complete_and_submit(
     expect(page.locator("#error-summary")).to_have_count(0)
     page.get_by_role("button", name="Submit the reply").click()
     expect(page).to_have_url(re.compile(rf"/replies/{reply_id}/receipt$"))
-    expect(page.locator("#reference")).to_have_text(re.compile(r"^GRETA-\d+-GE-\d{4}-0001$"))
+    expect(page.locator("#reference")).to_have_text(re.compile(r"^GRETA-\d+-AL-\d{4}-0001$"))
 
     with live_app.app_context():
         s = db.session
