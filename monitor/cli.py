@@ -19,6 +19,7 @@ def _register() -> None:
     from monitor.questionnaires.cli import questionnaire
     from monitor.reports.cli import report
     from monitor.rounds.cli import round_group
+    from monitor.submissions.cli import submissions_group
 
     main.add_command(questionnaire)
     main.add_command(round_group)
@@ -27,6 +28,7 @@ def _register() -> None:
     main.add_command(demo_command)
     main.add_command(translations_group)
     main.add_command(mail_group)
+    main.add_command(submissions_group)
 
 
 _register()
