@@ -30,12 +30,19 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     babel.init_app(app, locale_selector=web.select_locale)
     web.init_app(app)
 
+    from monitor.accounts.registration_views import bp as registration_bp
     from monitor.accounts.views import bp as accounts_bp
     from monitor.public.evaluations import bp as evaluations_bp
     from monitor.public.views import bp as public_bp
+    from monitor.reports.drafting_views import bp as drafting_bp
     from monitor.reports.views import bp as reports_bp
+    from monitor.submissions.carryover_views import bp as carryover_bp
+    from monitor.submissions.cosigning_views import bp as cosigning_bp
     from monitor.submissions.preview import bp as preview_bp
     from monitor.submissions.receipt_views import bp as receipts_bp
+    from monitor.submissions.request_views import bp as requests_bp
+    from monitor.submissions.revision_views import bp as revisions_bp
+    from monitor.submissions.team_views import bp as team_bp
     from monitor.submissions.views import bp as submissions_bp
 
     app.register_blueprint(public_bp)
@@ -44,5 +51,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(submissions_bp)
     app.register_blueprint(preview_bp)
     app.register_blueprint(receipts_bp)
+    app.register_blueprint(revisions_bp)
+    app.register_blueprint(requests_bp)
+    app.register_blueprint(team_bp)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(drafting_bp)
+    app.register_blueprint(registration_bp)  # NGO registration (issue 4, point 8)
+    app.register_blueprint(carryover_bp)  # answers from an earlier round (point 7)
+    app.register_blueprint(cosigning_bp)  # joint NGO submissions (point 8)
     return app

@@ -48,6 +48,9 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
     file above ``MAX_UPLOAD_BYTES`` in a request under ``MAX_REQUEST_BYTES`` is refused
     beside its question while the rest of the page is saved.
 
+    ``INVITATION_MAX_AGE`` is how long, in seconds, the link in an e-mail inviting a
+    contributor to a Party's reply stays valid (default 14 days).
+
     Clean-up (``monitor submissions cleanup``, run from cron): ``CLEANUP_MAX_AGE`` is the
     age in seconds beyond which conflicting answers still waiting for a choice and forms
     kept after a session expired are deleted (default 30 days, how long a kept form can
@@ -62,6 +65,12 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
     ``MAIL_PASSWORD`` log in when a username is given. ``MAIL_SENDER`` is the From address
     (``"Name <address>"`` accepted); ``MAIL_TIMEOUT`` is in seconds. Raises ValueError for
     another ``MAIL_SECURITY``.
+
+    PDFs (:mod:`monitor.core.pdfjobs`, known-failures B14): each is laid out in a child
+    process limited to ``PDF_MAX_MEMORY_BYTES`` of address space (default 1.5 GiB) and
+    ``PDF_TIMEOUT_SECONDS`` (default 600). A download request waits up to
+    ``PDF_WAIT_SECONDS`` (default 20) for the PDF, then answers with a page that polls
+    until it is ready.
     """
     env = {k[len("MONITOR_") :]: v for k, v in os.environ.items() if k.startswith("MONITOR_")}
     overrides = dict(overrides or {})
@@ -75,6 +84,7 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         "UPLOAD_STORAGE": "local",
         "UPLOAD_DIR": str(instance_path / "uploads"),
         "MAX_UPLOAD_BYTES": str(25 * 1024 * 1024),
+        "INVITATION_MAX_AGE": str(14 * 24 * 3600),
         "CLEANUP_MAX_AGE": str(30 * 24 * 3600),
         "CLEANUP_UPLOAD_GRACE": str(24 * 3600),
         # --- mail
@@ -86,6 +96,11 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         "MAIL_DIR": str(instance_path / "mail"),
         "MAIL_TIMEOUT": "10",
         # --- end mail
+        # --- pdf
+        "PDF_WAIT_SECONDS": "20",
+        "PDF_TIMEOUT_SECONDS": "600",
+        "PDF_MAX_MEMORY_BYTES": str(1536 * 1024 * 1024),
+        # --- end pdf
     }
     cfg.update(env)
     cfg.update(overrides)
@@ -120,6 +135,7 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         "MAX_UPLOAD_BYTES": max_upload,
         "MAX_REQUEST_BYTES": max_request,
         "MAX_CONTENT_LENGTH": max_request,
+        "INVITATION_MAX_AGE": int(cfg["INVITATION_MAX_AGE"]),
         "CLEANUP_MAX_AGE": int(cfg["CLEANUP_MAX_AGE"]),
         "CLEANUP_UPLOAD_GRACE": int(cfg["CLEANUP_UPLOAD_GRACE"]),
         # --- mail
@@ -132,6 +148,11 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         "MAIL_DIR": str(cfg["MAIL_DIR"]),
         "MAIL_TIMEOUT": float(cfg["MAIL_TIMEOUT"]),
         # --- end mail
+        # --- pdf
+        "PDF_WAIT_SECONDS": float(cfg["PDF_WAIT_SECONDS"]),
+        "PDF_TIMEOUT_SECONDS": float(cfg["PDF_TIMEOUT_SECONDS"]),
+        "PDF_MAX_MEMORY_BYTES": int(cfg["PDF_MAX_MEMORY_BYTES"]),
+        # --- end pdf
         # SQLite cannot ALTER most things: Alembic's batch mode copies the table instead
         "ALEMBIC_CONTEXT": {"render_as_batch": True, "compare_type": True},
     }

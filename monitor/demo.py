@@ -6,7 +6,7 @@ chapters and paragraphs); this module only feeds it to the services. Loading is
 idempotent: every step first looks for what it would create, so running it twice changes
 nothing. The accounts and the demo state are those of the team notes: Armenian reply and
 NGO submission submitted, Moldovan reply partly drafted, Ukrainian reply not started,
-Armenian draft report (status drafting).
+Armenian draft report (status drafting), on the agenda of a plenary for approval.
 """
 
 from datetime import UTC, date, datetime
@@ -23,7 +23,8 @@ from sqlmodel import Session, select
 from monitor.accounts.models import Organisation, Party, Role, User
 from monitor.accounts.services import create_user
 from monitor.config import PROJECT_ROOT
-from monitor.reports.models import ParagraphKind
+from monitor.reports.citations import cite_answer
+from monitor.reports.models import FindingGrade, ParagraphKind
 from monitor.reports.services import (
     add_chapter,
     add_paragraph,
@@ -32,8 +33,10 @@ from monitor.reports.services import (
 )
 from monitor.rounds.models import Audience, Evaluation, EvaluationRound
 from monitor.rounds.services import evaluation_for, load_round
+from monitor.submissions.definitions import definition_of
 from monitor.submissions.models import Reply, ReplyStatus
-from monitor.submissions.services import get_or_create_reply, save_answers, submit_reply
+from monitor.submissions.services import answers_of, get_or_create_reply, save_answers, submit_reply
+from monitor.submissions.team_models import SectionAssignment, SectionState, SectionStatus
 
 DATA = Path(__file__).resolve().parent / "demo_data"
 
@@ -154,19 +157,75 @@ def _fill_reply(
     return reply
 
 
+def _team(
+    session: Session, evaluation: Evaluation, reply: Reply, data: dict[str, Any], notes: list[str]
+) -> None:
+    """Set up the demo team of a draft Party reply (``data["team"]``: the contact, the
+    contributors assigned to each section, the sections marked ready for review), and
+    put the sections with answers in progress. Done once: a reply that already has
+    assignments or section states is left as the screens made it."""
+    from monitor.submissions import team
+
+    spec = data.get("team")
+    if not spec or reply.status != ReplyStatus.DRAFT:
+        return
+    if session.exec(
+        select(SectionAssignment).where(SectionAssignment.reply_id == reply.id)
+    ).first():
+        return
+    if session.exec(select(SectionState).where(SectionState.reply_id == reply.id)).first():
+        return
+    contact = _user(session, spec["contact"])
+    wanted = {
+        section: {int(_user(session, email).id or 0) for email in emails}
+        for section, emails in spec["assignments"].items()
+    }
+    team.set_assignments(session, reply, evaluation, contact, wanted)
+    definition = definition_of(session, reply.questionnaire_version_id)
+    answers = answers_of(session, reply)
+    for section in definition.sections():
+        authors = [answers[i.id].updated_by_id for i in section.items if i.id in answers]
+        if authors:
+            author = session.get(User, authors[-1]) or contact
+            team.section_changed(session, reply, author, section.id)
+    for section_id in spec.get("ready_for_review", []):
+        email = spec["assignments"][section_id][0]
+        team.set_section_status(
+            session,
+            reply,
+            evaluation,
+            _user(session, email),
+            section_id,
+            SectionStatus.READY_FOR_REVIEW,
+        )
+    notes.append(f"set up the team of the party reply of evaluation {evaluation.id}")
+
+
 def _report(
     session: Session, evaluation: Evaluation, data: dict[str, Any], notes: list[str]
 ) -> None:
-    """Write the demo draft report unless the evaluation has a report already."""
+    """Write the demo draft report unless the evaluation has a report already: chapters
+    tied to questionnaire sections, findings, proposals (one a priority) and paragraphs
+    citing answers of the submitted Party reply and NGO submission."""
     if report_for_evaluation(session, evaluation.id) is not None:  # type: ignore[arg-type]
         return
     author = _user(session, data["author"])
     report = create_report(session, evaluation, author, data["title"])
-    count = 0
+    replies = {
+        r.audience.value: r
+        for r in session.exec(
+            select(Reply).where(
+                Reply.evaluation_id == evaluation.id, Reply.status == ReplyStatus.SUBMITTED
+            )
+        )
+    }
+    count = cited = 0
     for ch in data["chapters"]:
         chapter = add_chapter(session, report, author, ch["title"])
+        chapter.section_id = ch.get("section")
+        session.add(chapter)
         for para in ch["paragraphs"]:
-            add_paragraph(
+            row = add_paragraph(
                 session,
                 report,
                 chapter,
@@ -176,9 +235,41 @@ def _report(
                 verb=para.get("verb"),
                 articles=para.get("articles", []),
                 footnotes=para.get("footnotes", []),
+                grade=FindingGrade(para["grade"]) if para.get("grade") else None,
+                themes=para.get("themes", []),
+                priority=bool(para.get("priority")),
             )
             count += 1
-    notes.append(f"wrote the draft report on evaluation {evaluation.id} ({count} paragraphs)")
+            for cite in para.get("cites", []):
+                reply_id = replies[cite["reply"]].id
+                assert reply_id is not None
+                cite_answer(session, report, row, reply_id, cite["item"], author)
+                cited += 1
+    notes.append(
+        f"wrote the draft report on evaluation {evaluation.id} "
+        f"({count} paragraphs, {cited} citations of answers)"
+    )
+
+
+def _plenary(
+    session: Session, evaluation: Evaluation, data: dict[str, Any], notes: list[str]
+) -> None:
+    """Record the demo plenary with the report on its agenda, unless it exists."""
+    from monitor.reports.models import Plenary, PlenaryItemKind
+    from monitor.reports.plenaries import add_agenda_item, create_plenary
+
+    spec = data.get("plenary")
+    report = report_for_evaluation(session, evaluation.id)  # type: ignore[arg-type]
+    if not spec or report is None:
+        return
+    if session.exec(select(Plenary).where(Plenary.name == spec["name"])).first() is not None:
+        return
+    secretariat = _user(session, spec["created_by"])
+    plenary = create_plenary(
+        session, secretariat, spec["name"], spec["start"], spec["end"], spec.get("place", "")
+    )
+    add_agenda_item(session, plenary, report, PlenaryItemKind(spec["agenda"]), secretariat)
+    notes.append(f"recorded the {spec['name']} with the report on its agenda")
 
 
 def load_demo(session: Session, notes: list[str] | None = None) -> None:
@@ -209,8 +300,11 @@ def load_demo(session: Session, notes: list[str] | None = None) -> None:
     ngo = _read("am_ngo.yaml")
     org = session.exec(select(Organisation).where(Organisation.name == ngo["organisation"])).one()
     _fill_reply(session, am, ngo, notes, organisation=org)
-    _fill_reply(session, evaluation_for(session, rnd, "MD"), _read("md_reply.yaml"), notes)
-    _report(session, am, _read("am_report.yaml"), notes)
+    md, md_data = evaluation_for(session, rnd, "MD"), _read("md_reply.yaml")
+    _team(session, md, _fill_reply(session, md, md_data, notes), md_data, notes)
+    report_data = _read("am_report.yaml")
+    _report(session, am, report_data, notes)
+    _plenary(session, am, report_data, notes)
     session.flush()
 
 

@@ -396,3 +396,22 @@ def detach_world(session: Session, world: World) -> World:
     for obj in objs:
         session.expunge(obj)
     return world
+
+
+def assign_all_sections(app: Any, reply_id: int, user: User) -> None:
+    """Assign every section of the reply to ``user`` (a contributor), as the contact
+    person does on the team page: a contributor changes only the sections assigned to
+    them (issue 4, point 1)."""
+    from monitor.extensions import db
+    from monitor.submissions.definitions import definition_of
+    from monitor.submissions.models import Reply
+    from monitor.submissions.team_models import SectionAssignment
+
+    with app.app_context():
+        reply = db.session.get(Reply, reply_id)
+        assert reply is not None
+        for section in definition_of(db.session, reply.questionnaire_version_id).sections():
+            db.session.add(
+                SectionAssignment(reply_id=reply_id, section_id=section.id, user_id=user.id)
+            )
+        db.session.commit()

@@ -5,16 +5,18 @@ from flask.testing import FlaskClient
 from ruamel.yaml import YAML
 from sqlmodel import func, select
 
+from monitor.accounts.models import User
 from monitor.core.models import AuditEvent
 from monitor.demo import DATA, load_demo
 from monitor.extensions import db
-from monitor.reports.models import ReportStatus
+from monitor.reports.citations import citations_by_paragraph
+from monitor.reports.models import FindingGrade, ParagraphKind, ReportStatus
 from monitor.reports.services import proposals, report_for_evaluation, structure
 from monitor.rounds.models import Audience
 from monitor.rounds.services import evaluation_for, get_round
 from monitor.submissions.definitions import definition_of
 from monitor.submissions.models import Answer, Reply, ReplyStatus
-from monitor.submissions.services import answer_values, find_reply
+from monitor.submissions.services import answer_values, answers_of, find_reply
 
 EMAILS = [
     "secretariat@example.org",
@@ -22,6 +24,7 @@ EMAILS = [
     "contact.am@example.org",
     "contributor.am@example.org",
     "contact.md@example.org",
+    "contributor.md@example.org",
     "contact.ua@example.org",
     "ngo.am@example.org",
 ]
@@ -78,6 +81,17 @@ def test_demo_state(app: Flask) -> None:
         assert md_reply is not None and md_reply.status == ReplyStatus.DRAFT
         assert 0 < len(answer_values(s, md_reply)) < len(answerable) / 2
         assert find_reply(s, ua, Audience.PARTY) is None
+        # the multi-agency reply: a contributor assigned a section, marked ready for review
+        from monitor.submissions import team
+        from monitor.submissions.team_models import SectionStatus
+
+        contributor = s.exec(select(User).where(User.email == "contributor.md@example.org")).one()
+        assert team.assignments(s, md_reply) == {"protection": [contributor.id]}
+        assert team.section_status(s, md_reply, "protection") == SectionStatus.READY_FOR_REVIEW
+        assert team.section_status(s, md_reply, "right_to_information") == (
+            SectionStatus.IN_PROGRESS
+        )
+        assert answers_of(s, md_reply)["prot_courts"].updated_by_id == contributor.id
 
         report = report_for_evaluation(s, am.id)  # type: ignore[arg-type]
         assert report is not None and report.status == ReportStatus.DRAFTING
@@ -88,6 +102,21 @@ def test_demo_state(app: Flask) -> None:
         assert {p.verb for _n, p in props} == {"urges", "considers", "invites"}
         assert all(p.articles for _n, p in props)
         assert any(p.footnotes for p in paragraphs)
+        # drafting beside the evidence: findings, a priority proposal, citations
+        grades = {p.grade for p in paragraphs if p.kind == ParagraphKind.FINDING}
+        assert grades == {FindingGrade.GAP, FindingGrade.CONCERN, FindingGrade.GOOD_PRACTICE}
+        assert [p.verb for _n, p in props if p.priority] == ["urges"]
+        cited = citations_by_paragraph(s, report)
+        assert sum(len(v) for v in cited.values()) >= 4
+        assert {a.audience for v in cited.values() for a in v} == {"party", "ngo"}
+        assert any(c.section_id for c, _ps in structure(s, report))
+        # a plenary with the draft on its agenda for approval
+        from monitor.reports.models import PlenaryItemKind
+        from monitor.reports.plenaries import pending_plenaries
+
+        pending = pending_plenaries(s, report, PlenaryItemKind.APPROVE_DRAFT)
+        assert [p.name for p in pending] == ["55th plenary meeting"]
+        assert pending[0].start_date <= pending[0].end_date
 
 
 def test_demo_answer_ids_exist_in_the_questionnaires(app: Flask) -> None:

@@ -1,6 +1,7 @@
 """Accounts: Parties, organisations (NGOs), users and their roles."""
 
 import enum
+from datetime import datetime
 
 from flask_login import UserMixin
 from sqlmodel import Field, SQLModel
@@ -30,12 +31,45 @@ class Party(SQLModel, table=True):
     name: str = Field(max_length=200)
 
 
+class OrganisationStatus(enum.StrEnum):
+    """Where an organisation's registration stands (issue 4, point 8: an NGO registers and
+    the secretariat approves it). Organisations created by the secretariat or the demo are
+    ``approved`` from the start."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
 class Organisation(SQLModel, table=True):
-    """A civil-society organisation (NGO) that sends parallel input on a Party."""
+    """A civil-society organisation (NGO) that sends parallel input on a Party.
+
+    ``party_id`` is the Party it reports on. An organisation that registered itself
+    (``registered_at``, UTC) is ``pending`` until the secretariat decides
+    (``decided_at`` UTC, ``decided_by_id``; ``rejection_reason`` as sent to the
+    applicant); only ``approved`` organisations' users may sign in, and only approved
+    organisations can be invited to co-sign a joint submission.
+    """
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=300, unique=True)
     party_id: int | None = Field(default=None, foreign_key="party.id")
+    status: OrganisationStatus = Field(
+        default=OrganisationStatus.APPROVED,
+        sa_type=enum_type(OrganisationStatus),
+        sa_column_kwargs={"server_default": "approved"},
+    )
+    website: str | None = Field(default=None, max_length=300)
+    registered_at: datetime | None = None
+    decided_at: datetime | None = None
+    # no foreign key: user -> organisation already exists, and a cycle would break the
+    # ordering of CREATE/DROP TABLE; the audit row names the deciding user too
+    decided_by_id: int | None = None
+    rejection_reason: str | None = Field(default=None, max_length=2000)
+
+    @property
+    def is_approved(self) -> bool:
+        return self.status == OrganisationStatus.APPROVED
 
 
 class User(UserMixin, SQLModel, table=True):

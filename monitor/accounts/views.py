@@ -6,6 +6,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from monitor.accounts.forms import LoginForm
+from monitor.accounts.registration import sign_in_refusal
 from monitor.accounts.services import authenticate
 from monitor.core.security import safe_next
 from monitor.extensions import db
@@ -27,7 +28,8 @@ def login() -> str | Response:
             if lang:
                 session["lang"] = lang
             return redirect(safe_next(form.next.data, url_for("public.dashboard")))
-        flash(_("The e-mail address or password is not right."), "error")
+        refusal = sign_in_refusal(db.session, form.email.data or "", form.password.data or "")
+        flash(refusal or _("The e-mail address or password is not right."), "error")
     return render_template("accounts/login.html", form=form)
 
 

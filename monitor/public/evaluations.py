@@ -13,14 +13,10 @@ from sqlmodel import col, select
 from monitor.accounts.models import Organisation, Party
 from monitor.core.web import current_language
 from monitor.extensions import db
-from monitor.questionnaires.visibility import hidden_items
 from monitor.rounds.access import evaluation_or_404
 from monitor.rounds.models import Audience, Evaluation, EvaluationRound
-from monitor.submissions.attachments import attachments_of_replies
-from monitor.submissions.definitions import answerable, definition_of, find_section
-from monitor.submissions.forms import display_answer
-from monitor.submissions.models import Answer, Reply, ReplyStatus
-from monitor.submissions.validation import is_blank, visible_answers
+from monitor.submissions.models import Reply, ReplyStatus
+from monitor.submissions.side_by_side import side_by_side
 
 bp = Blueprint("evaluations", __name__, template_folder="templates")
 
@@ -90,77 +86,24 @@ def evaluation(evaluation_id: int) -> str:
 @bp.route("/evaluations/<int:evaluation_id>/compare")
 @login_required
 def compare(evaluation_id: int) -> str:
-    """The Party's reply and each NGO submission, section by section, side by side.
+    """The Party's reply and each NGO submission, section by section, side by side (see
+    :func:`monitor.submissions.side_by_side.side_by_side`). An answer cited by report
+    paragraphs links to them ("Cited in §N"); panel only, like the page."""
+    from monitor.reports.citations import citing_paragraphs
 
-    Only submitted replies are shown (drafts belong to their authors). NGO answers are
-    given in a column beside the Party's: its answers to items with the same ids, and to
-    the NGO sections that name this section in ``mirrors`` (or share its id).
-    """
     if not current_user.is_panel:
         abort(404)
     ev = evaluation_or_404(evaluation_id)
     party = db.session.get(Party, ev.party_id)
-    submitted = db.session.exec(
-        select(Reply).where(Reply.evaluation_id == ev.id, Reply.status == ReplyStatus.SUBMITTED)
-    ).all()
-    party_reply = next((r for r in submitted if r.audience == Audience.PARTY), None)
-    ngo_replies = [r for r in submitted if r.audience == Audience.NGO]
-    orgs: dict[int | None, Organisation | None] = {
-        r.id: db.session.get(Organisation, r.organisation_id) for r in ngo_replies
-    }
-    reply_ids = [r.id for r in submitted]
-    all_answers = db.session.exec(select(Answer).where(col(Answer.reply_id).in_(reply_ids))).all()
-    by_reply: dict[int | None, dict[str, Any]] = {}
-    for a in all_answers:
-        by_reply.setdefault(a.reply_id, {})[a.item_id] = a.value
-    locale = current_language()
-    party_def = definition_of(db.session, ev.questionnaire_version_id)
-    if party_reply is not None:
-        party_def = definition_of(db.session, party_reply.questionnaire_version_id)
-    ngo_defs: dict[int | None, Any] = {
-        r.id: definition_of(db.session, r.questionnaire_version_id) for r in ngo_replies
-    }
-    sections = party_def.sections()
-    section_id = request.args.get("section") or (sections[0].id if sections else None)
-    sec = find_section(party_def, section_id) if section_id else None
-    if sec is None:
+    sbs = side_by_side(db.session, ev, request.args.get("section"), current_language())
+    if sbs is None:
         abort(404)
-    # One column per reply: the Party's answers to this section, then each NGO's answers
-    # to items with the same id or in NGO sections that mirror this section.
-    # Hidden items (retired, or show_if false) are neither shown nor counted.
-    party_values = visible_answers(
-        party_def, by_reply.get(party_reply.id, {}) if party_reply else {}
-    )
-    party_hidden = hidden_items(party_def, party_values)
-    party_column = [
-        (
-            item,
-            display_answer(item, party_values.get(item.id), locale, party_values)
-            if not is_blank(party_values.get(item.id))
-            else None,
-        )
-        for item in answerable(sec.items)
-        if item.id not in party_hidden
-    ]
-    party_ids = {item.id for item in answerable(sec.items)}
-    columns = []
-    for r in ngo_replies:
-        values = visible_answers(ngo_defs[r.id], by_reply.get(r.id, {}))
-        picked = []
-        for ngo_sec in ngo_defs[r.id].sections():
-            related = ngo_sec.id == sec.id or sec.id in ngo_sec.mirrors
-            for i in answerable(ngo_sec.items):
-                if (related or i.id in party_ids) and not is_blank(values.get(i.id)):
-                    picked.append((i, display_answer(i, values.get(i.id), locale, values)))
-        columns.append({"reply": r, "org": orgs[r.id], "items": picked})
     return render_template(
         "evaluations/compare.html",
         ev=ev,
         party=party,
-        sections=sections,
-        section=sec,
-        party_reply=party_reply,
-        party_column=party_column,
-        ngo_columns=columns,
-        files=attachments_of_replies(db.session, reply_ids),  # file answers as links
+        sbs=sbs,
+        section=sbs.section,
+        sections=sbs.sections,
+        cited_in=citing_paragraphs(db.session, sbs.answer_keys()),
     )

@@ -98,3 +98,32 @@ def render(
     click.echo(
         _("Wrote %(path)s (%(size)s bytes, %(lang)s).", path=output, size=len(pdf), lang=lang)
     )
+
+
+@report.command("publish-due")
+@with_appcontext
+def publish_due_command() -> None:
+    """Publish every report transmitted to its Party whose month for final comments has
+    expired (procedure step 12), with the Party's final comments if any. Run it daily from
+    cron; it is idempotent: a second run finds nothing to do."""
+    from monitor.reports.cycle import publish_due
+    from monitor.rounds.models import Evaluation
+
+    session = cast(Session, db.session)
+    published = publish_due(session)
+    lines = []
+    for row in published:
+        evaluation = session.get(Evaluation, row.evaluation_id)
+        lines.append(
+            _(
+                "Published the report of evaluation %(evaluation)s (final comments were due "
+                "%(date)s).",
+                evaluation=evaluation.id if evaluation else row.evaluation_id,
+                date=row.final_comments_due.isoformat() if row.final_comments_due else "",
+            )
+        )
+    session.commit()
+    for line in lines:
+        click.echo(line)
+    if not published:
+        click.echo(_("No report is due for publication."))

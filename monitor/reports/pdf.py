@@ -38,7 +38,13 @@ from monitor.core.markdown import render_markdown
 from monitor.core.pdf import AssetURLFetcher
 from monitor.core.time import utcnow
 from monitor.reports import services
-from monitor.reports.models import ParagraphKind, Report, ReportParagraph, ReportStatus
+from monitor.reports.models import (
+    CommentStage,
+    ParagraphKind,
+    Report,
+    ReportParagraph,
+    ReportStatus,
+)
 from monitor.rounds.models import Evaluation, EvaluationRound, Instrument
 
 log = logging.getLogger(__name__)
@@ -48,8 +54,18 @@ TEMPLATE = "country_report.html"
 #: Languages a report's chrome (headings, labels, dates) can be rendered in.
 LANGUAGES = ("en", "fr", "ru")
 
-#: Statuses in which the report is a draft: every page says "Confidential draft".
-DRAFT_STATUSES = frozenset({ReportStatus.DRAFTING, ReportStatus.SENT_TO_PARTY})
+#: Statuses in which the report is a draft: every page says "Confidential draft"
+#: (draft reports are confidential until adoption, "Who may see what").
+DRAFT_STATUSES = frozenset(
+    {
+        ReportStatus.DRAFTING,
+        ReportStatus.PANEL_REVIEW,
+        ReportStatus.DRAFT_APPROVED,
+        ReportStatus.SENT_TO_PARTY,
+        ReportStatus.PARTY_COMMENTED,
+        ReportStatus.REVISING,
+    }
+)
 
 _ROUND_TITLES = {
     1: _l("First evaluation round"),
@@ -91,10 +107,16 @@ class ParagraphView:
     articles: tuple[int, ...]
     html: Markup
     appendix_html: Markup
+    grade: str | None = None
+    priority: bool = False
 
     @property
     def is_proposal(self) -> bool:
         return self.kind == ParagraphKind.PROPOSAL.value
+
+    @property
+    def is_finding(self) -> bool:
+        return self.kind == ParagraphKind.FINDING.value
 
 
 @dataclass(frozen=True)
@@ -156,9 +178,10 @@ class ReportView:
 
     @property
     def has_comments_appendix(self) -> bool:
-        """The Party's comments are appended once the draft has gone to the Party."""
+        """The Party's final comments are appended once the final report has gone to the
+        Party (procedure steps 11-12)."""
         return (
-            self.status != ReportStatus.DRAFTING
+            self.status in (ReportStatus.TRANSMITTED, ReportStatus.PUBLISHED)
             or bool(self.general_comments)
             or bool(self.paragraph_comments)
         )
@@ -279,6 +302,8 @@ def _paragraph_view(number: int, para: ReportParagraph) -> ParagraphView:
         articles=tuple(sorted(para.articles or ())),
         html=Markup(with_number(with_footnotes(body, list(para.footnotes or [])), number)),
         appendix_html=Markup(_FOOTNOTE_REF.sub("", body)),
+        grade=para.grade.value if para.kind == ParagraphKind.FINDING and para.grade else None,
+        priority=bool(para.priority) and para.kind == ParagraphKind.PROPOSAL,
     )
 
 
@@ -317,6 +342,10 @@ def load_report_view(session: Session, report: Report) -> ReportView:
     general: list[CommentView] = []
     on_paragraphs: list[CommentView] = []
     for comment in services.comments(session, report):
+        # Only the Party's final comments, once sent, belong to the document: comments on
+        # the draft and the panel's internal ones stay on the confidential pages.
+        if comment.stage != CommentStage.FINAL or comment.sent_at is None:
+            continue
         view = CommentView(
             paragraph_number=numbers.get(comment.paragraph_id)  # type: ignore[arg-type]
             if comment.paragraph_id is not None
@@ -367,6 +396,19 @@ def verb_label(verb: str | None) -> str:
     return str(label) if label is not None else verb.capitalize()
 
 
+_GRADE_LABELS = {
+    "good_practice": _l("Good practice"),
+    "gap": _l("Gap"),
+    "concern": _l("Concern"),
+}
+
+
+def grade_label(grade: str | None) -> str:
+    """A finding's grade, in the current locale ("" for none)."""
+    label = _GRADE_LABELS.get(grade or "")
+    return str(label) if label is not None else ""
+
+
 def articles_label(articles: tuple[int, ...]) -> str:
     """ "Article 12" / "Articles 10, 12", in the current locale; "" for none."""
     return articles_text(articles)
@@ -374,8 +416,12 @@ def articles_label(articles: tuple[int, ...]) -> str:
 
 def status_line(view: ReportView) -> str:
     """The cover's status line, in the current locale (procedure steps 6-12)."""
-    if view.status == ReportStatus.DRAFTING:
+    if view.status in (ReportStatus.DRAFTING, ReportStatus.PANEL_REVIEW):
         return _("Draft in preparation, not yet sent to the authorities")
+    if view.status == ReportStatus.DRAFT_APPROVED:
+        return _("Draft approved by the panel, not yet sent to the authorities")
+    if view.status in (ReportStatus.PARTY_COMMENTED, ReportStatus.REVISING):
+        return _("Draft revised after the comments of the authorities")
     if view.status == ReportStatus.SENT_TO_PARTY:
         if view.comments_due:
             return _(
@@ -383,7 +429,7 @@ def status_line(view: ReportView) -> str:
                 date=long_date(view.comments_due),
             )
         return _("Draft sent to the authorities for comments")
-    if view.status == ReportStatus.ADOPTED:
+    if view.status in (ReportStatus.ADOPTED, ReportStatus.TRANSMITTED):
         return _("Adopted on %(date)s", date=long_date(view.adopted_on))
     return _("Published on %(date)s", date=long_date(view.published_on))
 
@@ -440,6 +486,7 @@ def render_view_html(view: ReportView, lang: str) -> str:
             lang=lang,
             round_label=round_label,
             verb_label=verb_label,
+            grade_label=grade_label,
             articles_label=articles_label,
             status_line=status_line,
             cover_date=cover_date,

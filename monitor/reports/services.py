@@ -1,23 +1,23 @@
 """Country report operations: one function per state change.
 
 Services check the transition, change the models, write an audit row and never commit
-(the view or command commits once). The states and their order follow procedure steps
-6-12 of ``shared/domain.md``: drafting -> sent to the Party (comments due in 2 months by
-default) -> adopted at a plenary (text frozen) -> published.
+(the view or command commits once). The states and the transitions between them are
+the table in :mod:`monitor.reports.cycle`; comments are :mod:`monitor.reports.comments`.
 """
 
 from collections.abc import Sequence
-from datetime import date
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_ngettext
 from sqlmodel import Session, func, select
 
 from monitor.accounts.models import User
 from monitor.core.audit import record
 from monitor.core.models import AuditEvent
-from monitor.core.time import add_months, utcnow
+from monitor.core.time import utcnow
 from monitor.reports.models import (
+    FindingGrade,
+    ParagraphCitation,
     ParagraphKind,
     Report,
     ReportChapter,
@@ -32,8 +32,15 @@ class ReportError(Exception):
     """A refused report operation; ``str(exc)`` is a message for the user."""
 
 
-#: Statuses in which the panel may still change the text.
-EDITABLE = frozenset({ReportStatus.DRAFTING, ReportStatus.SENT_TO_PARTY})
+#: Default of :func:`update_paragraph`'s optional fields: keep the stored value.
+UNCHANGED: Any = object()
+
+#: Statuses in which the panel may change the text: while drafting, during its own review,
+#: and while revising after the Party's comments. The text the Party was sent stays as it
+#: was while the Party reads it; after adoption it is frozen (procedure steps 6-10).
+EDITABLE = frozenset({ReportStatus.DRAFTING, ReportStatus.PANEL_REVIEW, ReportStatus.REVISING})
+#: Statuses after adoption.
+FINAL = frozenset({ReportStatus.ADOPTED, ReportStatus.TRANSMITTED, ReportStatus.PUBLISHED})
 
 
 def report_for_evaluation(session: Session, evaluation_id: int) -> Report | None:
@@ -106,8 +113,15 @@ def proposals(session: Session, report: Report) -> list[tuple[int, ReportParagra
 
 
 def _require_editable(report: Report) -> None:
-    if report.status not in EDITABLE:
+    if report.status in FINAL:
         raise ReportError(_l("The report has been adopted; its text can no longer change."))
+    if report.status not in EDITABLE:
+        raise ReportError(
+            _l(
+                "The text does not change while the approved draft is with the Party; the "
+                "panel revises it after the Party's comments."
+            )
+        )
 
 
 def add_chapter(session: Session, report: Report, actor: User, title: str) -> ReportChapter:
@@ -123,8 +137,22 @@ def add_chapter(session: Session, report: Report, actor: User, title: str) -> Re
 
 
 def _validate_paragraph(
-    session: Session, report: Report, kind: ParagraphKind, verb: str | None, articles: Sequence[int]
+    session: Session,
+    report: Report,
+    kind: ParagraphKind,
+    verb: str | None,
+    articles: Sequence[int],
+    grade: FindingGrade | None = None,
+    themes: Sequence[str] = (),
+    repeats_id: int | None = None,
 ) -> None:
+    """The rules of each kind (``shared/domain.md``, Reports): a finding has a grade; a
+    proposal has a verb from the instrument's list, articles the instrument has, themes
+    of the round, and repeats (if at all) a proposal of the same Party's earlier round."""
+    from monitor.reports import drafting
+
+    if kind == ParagraphKind.FINDING and grade not in set(FindingGrade):
+        raise ReportError(_l("A finding needs a grade: good practice, gap or concern."))
     if kind == ParagraphKind.PROPOSAL:
         verbs = proposal_verbs(session, report)
         if verb not in verbs:
@@ -138,6 +166,40 @@ def _validate_paragraph(
                     articles=", ".join(str(a) for a in unknown),
                 )
             )
+        theme_ids = {t for t, _label in drafting.report_themes(session, report)}
+        strange = [t for t in themes if t not in theme_ids]
+        if strange:
+            raise ReportError(_l("The round has no theme %(themes)s.", themes=", ".join(strange)))
+        if repeats_id is not None:
+            repeated = session.get(ReportParagraph, repeats_id)
+            if repeated is None or not drafting.is_earlier_proposal(session, report, repeated):
+                raise ReportError(
+                    _l(
+                        "A proposal can only repeat a proposal of the previous round's "
+                        "report on the same Party."
+                    )
+                )
+
+
+def _kind_fields(
+    kind: ParagraphKind,
+    verb: str | None,
+    grade: FindingGrade | None,
+    themes: Sequence[str],
+    priority: bool,
+    repeats_id: int | None,
+) -> dict[str, object]:
+    """The kind-specific columns as stored: what does not belong to ``kind`` is cleared
+    (a narrative paragraph keeps no verb, grade, theme, priority or repeated proposal)."""
+    proposal = kind == ParagraphKind.PROPOSAL
+    return {
+        "kind": kind,
+        "verb": verb if proposal else None,
+        "grade": FindingGrade(grade) if kind == ParagraphKind.FINDING and grade else None,
+        "themes": list(dict.fromkeys(themes)) if proposal else [],
+        "priority": bool(priority) if proposal else False,
+        "repeats_id": repeats_id if proposal else None,
+    }
 
 
 def add_paragraph(
@@ -151,18 +213,24 @@ def add_paragraph(
     articles: Sequence[int] = (),
     footnotes: Sequence[str] = (),
     after: ReportParagraph | None = None,
+    grade: FindingGrade | None = None,
+    themes: Sequence[str] = (),
+    priority: bool = False,
+    repeats_id: int | None = None,
 ) -> ReportParagraph:
     """Add a paragraph to ``chapter``, at its end or right after ``after``.
 
-    Raises ReportError when the report is adopted, when a proposal has no verb from the
-    instrument's list, or names an article the instrument does not have.
+    Raises ReportError when the report is adopted, when a finding has no grade, when a
+    proposal has no verb from the instrument's list, names an article the instrument
+    does not have or a theme the round does not have, or repeats something other than a
+    proposal of the same Party's earlier round report (see :func:`_validate_paragraph`).
     """
     _require_editable(report)
     if chapter.report_id != report.id:
         raise ReportError(_l("That chapter belongs to another report."))
     if not text.strip():
         raise ReportError(_l("A paragraph needs text."))
-    _validate_paragraph(session, report, kind, verb, articles)
+    _validate_paragraph(session, report, kind, verb, articles, grade, themes, repeats_id)
     siblings = session.exec(
         select(ReportParagraph)
         .where(ReportParagraph.chapter_id == chapter.id)
@@ -180,12 +248,11 @@ def add_paragraph(
         report_id=report.id,  # type: ignore[arg-type]
         chapter_id=chapter.id,  # type: ignore[arg-type]
         position=position,
-        kind=kind,
-        verb=verb if kind == ParagraphKind.PROPOSAL else None,
         articles=list(articles),
         text=text.strip(),
         footnotes=[f.strip() for f in footnotes if f.strip()],
         updated_by_id=actor.id,
+        **_kind_fields(kind, verb, grade, themes, priority, repeats_id),  # type: ignore[arg-type]
     )
     session.add(para)
     record(session, actor.id, "report.paragraph_added", para, report.evaluation_id)
@@ -202,16 +269,25 @@ def update_paragraph(
     verb: str | None,
     articles: Sequence[int],
     footnotes: Sequence[str],
+    grade: Any = UNCHANGED,
+    themes: Any = UNCHANGED,
+    priority: Any = UNCHANGED,
+    repeats_id: Any = UNCHANGED,
 ) -> ReportParagraph:
-    """Change a paragraph's text, kind, verb, articles and footnotes (same rules as
-    :func:`add_paragraph`)."""
+    """Change a paragraph's text, kind and the kind's fields, articles and footnotes
+    (same rules as :func:`add_paragraph`). ``grade``, ``themes``, ``priority`` and
+    ``repeats_id`` keep their stored values unless given."""
     _require_editable(report)
+    grade = para.grade if grade is UNCHANGED else grade
+    themes = list(para.themes or []) if themes is UNCHANGED else themes
+    priority = para.priority if priority is UNCHANGED else priority
+    repeats_id = para.repeats_id if repeats_id is UNCHANGED else repeats_id
     if not text.strip():
         raise ReportError(_l("A paragraph needs text."))
-    _validate_paragraph(session, report, kind, verb, articles)
+    _validate_paragraph(session, report, kind, verb, articles, grade, themes, repeats_id)
     para.text = text.strip()
-    para.kind = kind
-    para.verb = verb if kind == ParagraphKind.PROPOSAL else None
+    for name, value in _kind_fields(kind, verb, grade, themes, priority, repeats_id).items():
+        setattr(para, name, value)
     para.articles = list(articles)
     para.footnotes = [f.strip() for f in footnotes if f.strip()]
     para.updated_at = utcnow()
@@ -222,13 +298,27 @@ def update_paragraph(
 
 
 def delete_paragraph(session: Session, report: Report, para: ReportParagraph, actor: User) -> None:
-    """Remove a paragraph that no comment refers to."""
+    """Remove a paragraph that no comment refers to and no later proposal repeats, with
+    its citations."""
     _require_editable(report)
     commented = session.exec(
         select(ReportComment).where(ReportComment.paragraph_id == para.id)
     ).first()
     if commented is not None:
         raise ReportError(_l("The Party commented on this paragraph; it cannot be deleted."))
+    repeated = session.exec(
+        select(ReportParagraph).where(ReportParagraph.repeats_id == para.id)
+    ).first()
+    if repeated is not None:
+        raise ReportError(
+            _l("A proposal of a later report repeats this paragraph; it cannot be deleted.")
+        )
+    # Its citations of answers go with it.
+    for citation in session.exec(
+        select(ParagraphCitation).where(ParagraphCitation.paragraph_id == para.id)
+    ):
+        session.delete(citation)
+    session.flush()  # citations first: they refer to the paragraph
     record(session, actor.id, "report.paragraph_deleted", para, report.evaluation_id)
     session.delete(para)
 
@@ -259,77 +349,9 @@ def instrument_articles(session: Session, report: Report) -> set[int]:
     return {int(a["number"]) for a in arts}
 
 
-def send_to_party(session: Session, report: Report, actor: User, today: date | None = None) -> None:
-    """Send the draft to the Party for comments (procedure step 8).
-
-    Sets ``comments_due`` to ``today`` plus the round's ``deadlines.comments_months``
-    (2 by default). Raises ReportError unless the report is being drafted and has at
-    least one paragraph.
-    """
-    if report.status != ReportStatus.DRAFTING:
-        raise ReportError(_l("Only a report being drafted can be sent to the Party."))
-    if not paragraph_numbers(session, report):
-        raise ReportError(_l("The report has no paragraphs yet."))
-    months = int(_round(session, report).definition.get("deadlines", {}).get("comments_months", 2))
-    now = utcnow()
-    report.status = ReportStatus.SENT_TO_PARTY
-    report.sent_at = now
-    report.comments_due = add_months(today or now.date(), months)
-    session.add(report)
-    record(
-        session,
-        actor.id,
-        "report.sent_to_party",
-        report,
-        report.evaluation_id,
-        comments_due=report.comments_due.isoformat(),
-    )
-
-
-def add_comment(
-    session: Session,
-    report: Report,
-    actor: User,
-    text: str,
-    paragraph: ReportParagraph | None = None,
-) -> ReportComment:
-    """Record the Party's comment on ``paragraph`` (or a general comment).
-
-    Raises ReportError unless the draft is with the Party for comments.
-    """
-    if report.status != ReportStatus.SENT_TO_PARTY:
-        raise ReportError(_l("Comments can be made only while the draft is with the Party."))
-    if not text.strip():
-        raise ReportError(_l("A comment needs text."))
-    if paragraph is not None and paragraph.report_id != report.id:
-        raise ReportError(_l("That paragraph belongs to another report."))
-    comment = ReportComment(
-        report_id=report.id,  # type: ignore[arg-type]
-        paragraph_id=paragraph.id if paragraph else None,
-        author_id=actor.id,  # type: ignore[arg-type]
-        text=text.strip(),
-    )
-    session.add(comment)
-    record(session, actor.id, "report.comment_added", comment, report.evaluation_id)
-    return comment
-
-
-def mark_comment_dealt_with(
-    session: Session, report: Report, comment: ReportComment, actor: User, note: str = ""
-) -> None:
-    """The panel records that it has dealt with a comment, with an optional note."""
-    if comment.report_id != report.id:
-        raise ReportError(_l("That comment belongs to another report."))
-    if report.status not in EDITABLE:
-        raise ReportError(_l("The report has been adopted."))
-    comment.dealt_with_at = utcnow()
-    comment.dealt_with_by_id = actor.id
-    comment.panel_note = note.strip() or None
-    session.add(comment)
-    record(session, actor.id, "report.comment_dealt_with", comment, report.evaluation_id)
-
-
 def comments(session: Session, report: Report) -> list[ReportComment]:
+    """Every comment on the report, of every stage, oldest first (callers filter what a
+    user may see with :func:`monitor.reports.access.can_see_comment`)."""
     return list(
         session.exec(
             select(ReportComment)
@@ -337,52 +359,6 @@ def comments(session: Session, report: Report) -> list[ReportComment]:
             .order_by(ReportComment.created_at, ReportComment.id)  # type: ignore[arg-type]
         )
     )
-
-
-def adopt(session: Session, report: Report, actor: User, today: date | None = None) -> None:
-    """Adopt the final report (procedure step 10): the text is frozen.
-
-    Raises ReportError unless the draft was sent to the Party, the Party has commented or
-    its time for comments (``comments_due``, a UTC date) has passed, and every comment has
-    been dealt with (procedure steps 8-9: the Party has its comment period).
-    """
-    if report.status != ReportStatus.SENT_TO_PARTY:
-        raise ReportError(
-            _l("Only a draft that was sent to the Party for comments can be adopted.")
-        )
-    all_comments = comments(session, report)
-    today = today or utcnow().date()
-    if not all_comments and report.comments_due is not None and today <= report.comments_due:
-        raise ReportError(
-            _l(
-                "The Party has until %(date)s to comment on the draft; the report can be "
-                "adopted once it has commented or that date has passed.",
-                date=report.comments_due.isoformat(),
-            )
-        )
-    open_ = [c for c in all_comments if c.dealt_with_at is None]
-    if open_:
-        raise ReportError(
-            lazy_ngettext(
-                "%(num)d comment of the Party has not been dealt with.",
-                "%(num)d comments of the Party have not been dealt with.",
-                len(open_),
-            )
-        )
-    report.status = ReportStatus.ADOPTED
-    report.adopted_at = utcnow()
-    session.add(report)
-    record(session, actor.id, "report.adopted", report, report.evaluation_id)
-
-
-def publish(session: Session, report: Report, actor: User) -> None:
-    """Publish an adopted report with the Party's comments (procedure step 12)."""
-    if report.status != ReportStatus.ADOPTED:
-        raise ReportError(_l("Only an adopted report can be published."))
-    report.status = ReportStatus.PUBLISHED
-    report.published_at = utcnow()
-    session.add(report)
-    record(session, actor.id, "report.published", report, report.evaluation_id)
 
 
 def start_report(

@@ -20,18 +20,18 @@ from flask import (
     request,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
-from sqlmodel import select
 from werkzeug.wrappers import Response
 
-from monitor.accounts.models import Party, User
+from monitor.accounts.models import Party
 from monitor.core.markdown import render_markdown
 from monitor.core.web import current_language
 from monitor.extensions import db
-from monitor.reports import access, services
+from monitor.reports import access, citations, drafting_views, labels, services
 from monitor.reports.forms import (
     ActionForm,
     ChapterForm,
@@ -128,28 +128,40 @@ def action_label(action: str) -> str:
         "report.paragraph_added": _("Paragraph added"),
         "report.paragraph_changed": _("Paragraph changed"),
         "report.paragraph_deleted": _("Paragraph deleted"),
-        "report.sent_to_party": _("Draft sent to the Party"),
-        "report.comment_added": _("Comment from the Party"),
+        "report.comment_added": _("Comment written"),
+        "report.comment_answered": _("Comment answered"),
         "report.comment_dealt_with": _("Comment dealt with"),
+        "report.skeleton_generated": _("Skeleton draft generated"),
+        "report.answer_cited": _("Answer cited"),
+        "report.citation_removed": _("Citation removed"),
+        "report.chapter_section_set": _("Chapter's questionnaire section changed"),
+        "report.agenda_item_added": _("Put on a plenary's agenda"),
+        "report.urgent_set": _("Urgent procedure set"),
+        "report.deadline_changed": _("Deadline changed"),
+        # audit rows written before the cycle table (migration 1796040515)
+        "report.sent_to_party": _("Draft sent to the Party"),
         "report.adopted": _("Final report adopted"),
         "report.published": _("Report published"),
     }
-    return labels.get(action, action)
+    if action in labels:
+        return labels[action]
+    from monitor.reports.cycle import ACTION_LABELS, Action
+
+    name = action.removeprefix("report.")
+    if name in Action.__members__.values():
+        return str(ACTION_LABELS[Action(name)])
+    return action
 
 
 def status_label(status: ReportStatus) -> str:
-    return {
-        ReportStatus.DRAFTING: _("Being drafted"),
-        ReportStatus.SENT_TO_PARTY: _("With the Party for comments"),
-        ReportStatus.ADOPTED: _("Adopted"),
-        ReportStatus.PUBLISHED: _("Published"),
-    }[ReportStatus(status)]
+    return labels.status_label(status)
 
 
 def _paragraph_form(report: Report, chapters: list[ReportChapter], **kwargs: Any) -> ParagraphForm:
     form = ParagraphForm(**kwargs)
     form.set_chapters([(c.id, c.title) for c in chapters])  # type: ignore[misc]
     form.set_verbs(services.proposal_verbs(db.session, report))
+    drafting_views.setup_form(form, report)
     return form
 
 
@@ -172,19 +184,17 @@ def _render_view(
     }
     if report is None:
         return render_template("reports/view.html", **ctx), status
-    structure = services.structure(db.session, report)
+    from monitor.reports.cycle_views import cycle_context, sent_structure
+
+    if access.sees_sent_text(current_user, report):
+        structure = sent_structure(report)
+    else:
+        structure = services.structure(db.session, report)
     chapters = [c for c, _ps in structure]
     numbers = {p.id: n for _c, ps in structure for n, p in ps}
     all_comments = services.comments(db.session, report)
-    party_user_ids = {
-        u.id
-        for u in db.session.exec(select(User).where(User.party_id == evaluation.party_id))
-        if u.id is not None
-    }
     visible = [
-        c
-        for c in all_comments
-        if access.can_see_comment(current_user, c, report, evaluation, party_user_ids)
+        c for c in all_comments if access.can_see_comment(current_user, c, report, evaluation)
     ]
     by_paragraph: dict[int | None, list[ReportComment]] = {}
     for c in visible:
@@ -196,11 +206,16 @@ def _render_view(
     if can_edit and paragraph_form is None:
         paragraph_form = _paragraph_form(report, chapters, formdata=None)
     events = services.timeline(db.session, report) if access.is_panel(current_user) else []
+    ctx.update(drafting_views.report_page_context(report, structure, access.is_panel(current_user)))
     ctx.update(
         structure=structure,
         numbers=numbers,
         comments_by_paragraph=by_paragraph,
-        open_comments=sum(1 for c in all_comments if c.dealt_with_at is None),
+        open_comments=sum(
+            1
+            for c in visible
+            if c.stage == "draft" and c.sent_at is not None and c.response is None
+        ),
         users=services.users_by_id(db.session, {i for i in names_needed if i}),
         can_edit=can_edit,
         can_manage=access.can_manage_cycle(current_user, report),
@@ -217,6 +232,7 @@ def _render_view(
         paragraph_html=paragraph_html,
         Kind=ParagraphKind,
         Status=ReportStatus,
+        **cycle_context(evaluation, report),
     )
     return render_template("reports/view.html", **ctx), status
 
@@ -230,23 +246,21 @@ def view(evaluation_id: int) -> tuple[str, int]:
 
 
 @bp.route("/evaluations/<int:evaluation_id>/report.pdf")
-def pdf(evaluation_id: int) -> Response:
-    """The report as PDF in ``?lang=`` (en, fr or ru; default: the page's language).
-    Same access rule as :func:`view`."""
-    from monitor.reports.pdf import render_report_pdf
+def pdf(evaluation_id: int) -> ResponseReturnValue:
+    """The report as PDF in ``?lang=`` (en, fr or ru; default: the page's language),
+    laid out as a job in a child process (:func:`monitor.core.pdfjobs.pdf_download`:
+    the PDF, or a page that polls until it is ready). Same access rule as :func:`view`."""
+    from monitor.core.pdfjobs import pdf_download
+    from monitor.reports.pdf import report_html, reports_dir
 
     evaluation, report, party, rnd = _load_for_view(evaluation_id)
-    if report is None:
+    if report is None or not access.can_download_pdf(current_user, report, evaluation):
         abort(404)
     requested = request.args.get("lang") or ""
     lang = requested if requested in current_app.config["LANGUAGES"] else current_language()
-    data = render_report_pdf(db.session, report, lang)
+    html = report_html(db.session, report, lang)
     filename = f"report-{party.code}-round{rnd.number}-{lang}.pdf"
-    return Response(
-        data,
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f'inline; filename="{filename}"'},
-    )
+    return pdf_download(html, reports_dir(), filename)
 
 
 # --- starting and editing (panel) ------------------------------------------------------------
@@ -352,6 +366,7 @@ def _paragraph_fields(form: Any) -> dict[str, Any]:
         "verb": form.verb.data or None,
         "articles": parse_articles(form.articles.data),
         "footnotes": parse_footnotes(form.footnotes.data),
+        **drafting_views.paragraph_extras(form),
     }
 
 
@@ -374,7 +389,9 @@ def new_paragraph(evaluation_id: int) -> str | Response | tuple[str, int]:
             form.chapter.data = chapter_id
     error = None
     status = 200
-    if form.validate_on_submit():
+    if drafting_views.citation_button(form):
+        pass  # a Cite / Remove button: show the form again with the cited answers
+    elif form.validate_on_submit():
         chapter_id = after.chapter_id if after is not None else form.chapter.data
         chapter = next((c for c in chapters if c.id == chapter_id), None)
         if chapter is None:
@@ -387,6 +404,9 @@ def new_paragraph(evaluation_id: int) -> str | Response | tuple[str, int]:
                 current_user,
                 **_paragraph_fields(form),
                 after=after,
+            )
+            citations.set_citations(
+                db.session, report, para, drafting_views.cited_keys(form), current_user
             )
             db.session.commit()
             flash(_("The paragraph has been added."), "success")
@@ -411,6 +431,11 @@ def new_paragraph(evaluation_id: int) -> str | Response | tuple[str, int]:
             if after and after.id
             else None,
             editing=None,
+            **drafting_views.editor_context(
+                report,
+                after.chapter_id if after is not None else form.chapter.data,
+                form,
+            ),
         ),
         status,
     )
@@ -439,12 +464,15 @@ def edit_paragraph(evaluation_id: int, paragraph_id: int) -> str | Response | tu
             chapter=para.chapter_id,
         )
         form.version.data = para.updated_at.isoformat()
+        drafting_views.prefill(form, para)
     else:
         form = _paragraph_form(report, chapters)
     del form.chapter
     error = None
     status = 200
-    if form.validate_on_submit():
+    if drafting_views.citation_button(form):
+        pass  # a Cite / Remove button: show the form again with the cited answers
+    elif form.validate_on_submit():
         if form.version.data != para.updated_at.isoformat():
             error = _(
                 "Someone changed this paragraph after you opened it. Copy your text, "
@@ -459,6 +487,9 @@ def edit_paragraph(evaluation_id: int, paragraph_id: int) -> str | Response | tu
                     para,
                     current_user,
                     **_paragraph_fields(form),
+                )
+                citations.set_citations(
+                    db.session, report, para, drafting_views.cited_keys(form), current_user
                 )
                 db.session.commit()
                 flash(_("The paragraph has been changed."), "success")
@@ -484,6 +515,7 @@ def edit_paragraph(evaluation_id: int, paragraph_id: int) -> str | Response | tu
             editing=para,
             editing_number=numbers.get(para.id),  # type: ignore[arg-type]
             delete_form=ActionForm(formdata=None),
+            **drafting_views.editor_context(report, para.chapter_id, form),
         ),
         status,
     )
@@ -507,89 +539,5 @@ def delete_paragraph(evaluation_id: int, paragraph_id: int) -> Response:
     return _back(evaluation_id)
 
 
-# --- the cycle (panel) -----------------------------------------------------------------------
-
-
-def _transition(evaluation_id: int, operation: str, done: str) -> Response:
-    evaluation, report, party, rnd = _load_for_panel(evaluation_id)
-    if ActionForm().validate_on_submit():
-        try:
-            getattr(services, operation)(db.session, report, current_user)
-            db.session.commit()
-            flash(done, "success")
-        except services.ReportError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-    return _back(evaluation_id)
-
-
-@bp.route("/evaluations/<int:evaluation_id>/report/send", methods=["POST"])
-def send(evaluation_id: int) -> Response:
-    return _transition(evaluation_id, "send_to_party", _("The draft has been sent to the Party."))
-
-
-@bp.route("/evaluations/<int:evaluation_id>/report/adopt", methods=["POST"])
-def adopt(evaluation_id: int) -> Response:
-    return _transition(evaluation_id, "adopt", _("The final report has been adopted."))
-
-
-@bp.route("/evaluations/<int:evaluation_id>/report/publish", methods=["POST"])
-def publish(evaluation_id: int) -> Response:
-    return _transition(evaluation_id, "publish", _("The report has been published."))
-
-
-# --- comments ----------------------------------------------------------------------------------
-
-
-@bp.route("/evaluations/<int:evaluation_id>/report/comments", methods=["POST"])
-def add_comment(evaluation_id: int) -> Response:
-    """The Party's contact person comments on a paragraph (``paragraph`` field) or on the
-    whole draft (procedure step 9)."""
-    evaluation, report, party, rnd = _load_for_view(evaluation_id)
-    if report is None:
-        abort(404)
-    if not access.can_comment(current_user, report, evaluation):
-        abort(403)
-    form = CommentForm()
-    para = None
-    if form.paragraph.data:
-        try:
-            para = _get_paragraph(report, int(form.paragraph.data))
-        except ValueError:
-            abort(400)
-    anchor = f"p-{para.id}" if para else "general-comments"
-    if not form.validate_on_submit():
-        flash(_("A comment needs text."), "error")
-        return _back(evaluation_id, anchor)
-    try:
-        services.add_comment(db.session, report, current_user, form.text.data or "", para)
-        db.session.commit()
-        flash(_("Your comment has been sent to the panel."), "success")
-    except services.ReportError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    return _back(evaluation_id, anchor)
-
-
-@bp.route(
-    "/evaluations/<int:evaluation_id>/report/comments/<int:comment_id>/dealt-with",
-    methods=["POST"],
-)
-def comment_dealt_with(evaluation_id: int, comment_id: int) -> Response:
-    evaluation, report, party, rnd = _load_for_panel(evaluation_id)
-    comment = db.session.get(ReportComment, comment_id)
-    if comment is None or comment.report_id != report.id:
-        abort(404)
-    form = DealtWithForm()
-    if form.validate_on_submit():
-        try:
-            services.mark_comment_dealt_with(
-                db.session, report, comment, current_user, form.note.data or ""
-            )
-            db.session.commit()
-            flash(_("The comment is marked as dealt with."), "success")
-        except services.ReportError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-    anchor = f"p-{comment.paragraph_id}" if comment.paragraph_id else "general-comments"
-    return _back(evaluation_id, anchor)
+# The cycle, comments, versions and plenaries add their routes to this blueprint.
+from monitor.reports import cycle_views, plenaries_views, versions_views  # noqa: E402,F401

@@ -3,7 +3,12 @@
 - The panel and secretariat see a Party's reply and NGO submissions only once submitted
   (drafts are the respondents' own).
 - A Party's users see and edit their own Party's reply, never an NGO submission.
-- An NGO user sees and edits only their organisation's submission.
+- An NGO user sees and edits only their organisation's submission; the users of an
+  organisation invited to co-sign it (a joint submission) read it too, never edit it
+  (:mod:`monitor.submissions.cosigning`).
+- Within the Party, the contact person edits every section; a contributor reads the
+  whole reply but edits only the sections assigned to them (issue 4, point 1; see
+  :mod:`monitor.submissions.team`).
 """
 
 from flask import abort
@@ -13,6 +18,7 @@ from monitor.accounts.models import Role, User
 from monitor.extensions import db
 from monitor.rounds.models import Audience, Evaluation
 from monitor.submissions.models import Reply, ReplyStatus
+from monitor.submissions.team import is_assigned
 
 
 def is_respondent(user: User, reply: Reply, evaluation: Evaluation) -> bool:
@@ -27,11 +33,26 @@ def can_view_reply(user: User, reply: Reply, evaluation: Evaluation) -> bool:
         return False
     if is_respondent(user, reply, evaluation):
         return True
+    if reply.audience == Audience.NGO and user.is_ngo:
+        from monitor.submissions.cosigning import is_cosigner
+
+        return is_cosigner(db.session, user, reply)
     return user.is_panel and reply.status == ReplyStatus.SUBMITTED
 
 
 def can_edit_reply(user: User, reply: Reply, evaluation: Evaluation) -> bool:
     return reply.status == ReplyStatus.DRAFT and is_respondent(user, reply, evaluation)
+
+
+def can_edit_section(user: User, reply: Reply, evaluation: Evaluation, section_id: str) -> bool:
+    """Whether ``user`` may change the answers of one section (its form, autosave,
+    attachments, conflict choices): whoever may edit the reply, except that a Party's
+    contributor may change only the sections assigned to them."""
+    if not can_edit_reply(user, reply, evaluation):
+        return False
+    if reply.audience != Audience.PARTY or user.role == Role.PARTY_CONTACT:
+        return True
+    return is_assigned(db.session, reply, user, section_id)
 
 
 def can_submit_reply(user: User, reply: Reply, evaluation: Evaluation) -> bool:

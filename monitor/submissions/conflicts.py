@@ -28,7 +28,7 @@ from sqlmodel import Session, select
 from monitor.accounts.models import User
 from monitor.core.audit import record
 from monitor.questionnaires.schema import Section
-from monitor.submissions import services
+from monitor.submissions import services, team
 from monitor.submissions.definitions import answerable, other_key
 from monitor.submissions.models import Answer, PendingSave, Reply
 
@@ -99,11 +99,15 @@ def save_section(
     saved (:func:`monitor.submissions.services.save_answers`).
 
     Conflicting answers are not written: they replace the actor's :class:`PendingSave`
-    for the section (keys already pending and not posted again are kept). Raises
-    SubmissionError when the reply is read-only.
+    for the section (keys already pending and not posted again are kept). A change
+    puts a section not started or reviewed in progress
+    (:func:`monitor.submissions.team.section_changed`). Raises SubmissionError when
+    the reply is read-only.
     """
     if base is None:
         changed = services.save_answers(session, reply, actor, values, language)
+        if changed:
+            team.section_changed(session, reply, actor, section.id)  # multi-agency reply
         return SaveResult(changed, [], {})
     answers = services.answers_of(session, reply)
     stored = {k: a.value for k, a in answers.items()}
@@ -128,6 +132,8 @@ def save_section(
         conflicts[key] = mine
         theirs_digest[key] = theirs_d
     changed = services.save_answers(session, reply, actor, to_save, language)
+    if changed:
+        team.section_changed(session, reply, actor, section.id)  # multi-agency reply
     if conflicts:
         pending = pending_save(session, reply, section.id, actor)
         if pending is None:

@@ -1,7 +1,7 @@
 """Replies (the Party's official reply, NGO parallel input), answers and attachments."""
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -75,6 +75,11 @@ class Answer(SQLModel, table=True):
     language the answer was written in. ``active`` is false while the item is hidden
     (retired, or its ``show_if`` condition false): the answer is kept, but neither
     validated, exported nor printed.
+
+    ``carried_over_from_reply_id`` is set on an answer copied, when the reply was created,
+    from the Party's submitted reply of an earlier round
+    (:mod:`monitor.submissions.carryover`); it stays set until the respondent confirms or
+    changes the answer, and while it is set the answer counts as not given for submission.
     """
 
     __table_args__ = (sa.UniqueConstraint("reply_id", "item_id"),)
@@ -87,6 +92,7 @@ class Answer(SQLModel, table=True):
     active: bool = True
     updated_at: datetime = Field(default_factory=utcnow)
     updated_by_id: int | None = Field(default=None, foreign_key="user.id")
+    carried_over_from_reply_id: int | None = Field(default=None, foreign_key="reply.id")
 
 
 class Attachment(SQLModel, table=True):
@@ -111,6 +117,40 @@ class Attachment(SQLModel, table=True):
     uploaded_by_id: int | None = Field(default=None, foreign_key="user.id")
     uploaded_at: datetime = Field(default_factory=utcnow)
 
+
+# --- joint submissions --------------------------------------------------------------------
+
+
+class CoSignatureStatus(enum.StrEnum):
+    INVITED = "invited"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+
+
+class CoSignature(SQLModel, table=True):
+    """An organisation invited by the lead NGO to co-sign its submission (a joint
+    submission, issue 4 point 8). The co-signing organisation's users read the submission
+    (never edit it) and accept or decline; accepted co-signers are named with the lead
+    ("Joint submission by A, B"). ``invited_at`` and ``decided_at`` are UTC.
+    See :mod:`monitor.submissions.cosigning`.
+    """
+
+    __tablename__ = "co_signature"
+    __table_args__ = (sa.UniqueConstraint("reply_id", "organisation_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    reply_id: int = Field(foreign_key="reply.id", index=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True)
+    status: CoSignatureStatus = Field(
+        default=CoSignatureStatus.INVITED, sa_type=enum_type(CoSignatureStatus)
+    )
+    invited_by_id: int | None = Field(default=None, foreign_key="user.id")
+    invited_at: datetime = Field(default_factory=utcnow)
+    decided_by_id: int | None = Field(default=None, foreign_key="user.id")
+    decided_at: datetime | None = None
+
+
+# --- end joint submissions
 
 # --- receipts ----------------------------------------------------------------------------
 
@@ -188,3 +228,100 @@ class StashedPost(SQLModel, table=True):
     path: str = Field(max_length=500)
     form: Any = Field(default=None, sa_type=json_type())
     created_at: datetime = Field(default_factory=utcnow)
+
+
+# --- after submission: revisions, returns for changes, additional requests ---------------
+
+
+class ReplyRevision(SQLModel, table=True):
+    """One submission of a reply, frozen (issue 4, point 6): what was sent, never changed.
+
+    ``number`` counts the reply's submissions from 1; ``submitted_at`` is UTC;
+    ``questionnaire_version_id`` the version the answers were given against; ``answers``
+    maps answer key (item id, ``<item id>__other``) to the stored value (see
+    :class:`Answer`) of every *active* answer at submission. ``receipt_id`` is the
+    receipt issued for that submission (None for a reply submitted before revisions
+    existed whose revision 1 was made later, see :mod:`monitor.submissions.revisions`).
+    Rows are only ever inserted: an update is refused at flush.
+    """
+
+    __tablename__ = "reply_revision"
+    __table_args__ = (sa.UniqueConstraint("reply_id", "number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    reply_id: int = Field(foreign_key="reply.id", index=True)
+    number: int
+    submitted_at: datetime
+    submitted_by_id: int | None = Field(default=None, foreign_key="user.id")
+    questionnaire_version_id: int = Field(foreign_key="questionnaire_version.id")
+    answers: Any = Field(default=None, sa_type=json_type())
+    receipt_id: int | None = Field(default=None, foreign_key="receipt.id")
+
+
+class ReplyReturn(SQLModel, table=True):
+    """The panel or secretariat sent a submitted reply back to its respondents for changes
+    (issue 4, point 6). ``revision_number`` is the revision returned; ``message`` says what
+    to change; ``returned_at`` is UTC. The reply is a draft again until submitted anew."""
+
+    __tablename__ = "reply_return"
+
+    id: int | None = Field(default=None, primary_key=True)
+    reply_id: int = Field(foreign_key="reply.id", index=True)
+    revision_number: int
+    message: str = Field(sa_type=sa.Text)
+    returned_at: datetime = Field(default_factory=utcnow)
+    returned_by_id: int | None = Field(default=None, foreign_key="user.id")
+
+
+class RequestStatus(enum.StrEnum):
+    OPEN = "open"
+    ANSWERED = "answered"
+
+
+class InformationRequest(SQLModel, table=True):
+    """An additional request for information: ad-hoc questions the panel sends after the
+    reply (procedure step 3), to the Party (``audience`` party) or to one NGO
+    (``audience`` ngo, ``organisation_id`` set) on an evaluation.
+
+    ``deadline`` is a calendar date (overdue from the day after); ``sent_at`` and
+    ``answered_at`` are UTC. Once ``answered`` the answers are read-only. A request to an
+    NGO is never shown to the Party ("Who may see what": NGO input is confidential).
+    """
+
+    __tablename__ = "information_request"
+
+    id: int | None = Field(default=None, primary_key=True)
+    evaluation_id: int = Field(foreign_key="evaluation.id", index=True)
+    audience: Audience = Field(sa_type=enum_type(Audience))
+    organisation_id: int | None = Field(default=None, foreign_key="organisation.id")
+    deadline: date
+    status: RequestStatus = Field(default=RequestStatus.OPEN, sa_type=enum_type(RequestStatus))
+    sent_at: datetime = Field(default_factory=utcnow)
+    sent_by_id: int | None = Field(default=None, foreign_key="user.id")
+    answered_at: datetime | None = None
+    answered_by_id: int | None = Field(default=None, foreign_key="user.id")
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == RequestStatus.OPEN
+
+
+class InformationQuestion(SQLModel, table=True):
+    """One question of an :class:`InformationRequest` (``number`` from 1) and its answer:
+    free text, saved as a draft (``answer``, ``language``, ``updated_at`` UTC,
+    ``updated_by_id``) until the request is answered."""
+
+    __tablename__ = "information_question"
+    __table_args__ = (sa.UniqueConstraint("request_id", "number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    request_id: int = Field(foreign_key="information_request.id", index=True)
+    number: int
+    text: str = Field(sa_type=sa.Text)
+    answer: str | None = Field(default=None, sa_type=sa.Text)
+    language: str | None = Field(default=None, max_length=8)
+    updated_at: datetime | None = None
+    updated_by_id: int | None = Field(default=None, foreign_key="user.id")
+
+
+# --- end after submission

@@ -30,7 +30,7 @@ from sqlmodel import Session, func, select
 from monitor.accounts.models import Organisation, Party, User
 from monitor.core.i18n import qt
 from monitor.core.mail import MailAttachment, build_message, send
-from monitor.core.pdf import AssetURLFetcher, html_to_pdf
+from monitor.core.pdf import AssetURLFetcher, html_to_pdf, render_isolated
 from monitor.core.storage import Storage
 from monitor.questionnaires.visibility import hidden_items
 from monitor.rounds.models import Audience, Evaluation, EvaluationRound, Instrument
@@ -200,11 +200,20 @@ def render_receipt_pdf(
 
 def receipt_pdf(session: Session, receipt: Receipt, storage: Storage, lang: str) -> bytes:
     """The receipt's PDF: the stored one, or else rendered now in ``lang`` and stored
-    (``receipt.pdf_sha256``, ``pdf_size``, ``language`` set; the caller commits)."""
+    (``receipt.pdf_sha256``, ``pdf_size``, ``language`` set; the caller commits).
+
+    Rendering runs in a child process (:func:`monitor.core.pdf.render_isolated`), so a
+    long reply's layout memory is not kept by the web worker (known-failures B14).
+    Raises :class:`monitor.core.pdf.PdfRenderError` when it fails."""
     if receipt.pdf_sha256 and storage.exists(receipt.pdf_sha256):
         with storage.open(receipt.pdf_sha256) as stream:
             return stream.read()
-    pdf = render_receipt_pdf(session, receipt, lang)
+    pdf = render_isolated(
+        receipt_html(session, receipt, lang),
+        _reports_dir(),
+        max_memory_bytes=current_app.config["PDF_MAX_MEMORY_BYTES"],
+        timeout=current_app.config["PDF_TIMEOUT_SECONDS"],
+    )
     receipt.pdf_sha256 = storage.put(pdf)
     receipt.pdf_size = len(pdf)
     receipt.language = _check_lang(lang)

@@ -16,9 +16,11 @@ from monitor.core.audit import record
 from monitor.core.time import utcnow
 from monitor.questionnaires.visibility import hidden_items
 from monitor.rounds.models import Audience, Evaluation, QuestionnaireVersion
+from monitor.submissions import carryover, ngo_input
 from monitor.submissions.definitions import answer_keys, definition_of
 from monitor.submissions.models import Answer, Receipt, Reply, ReplyStatus
 from monitor.submissions.receipts import issue_receipt
+from monitor.submissions.revisions import record_revision
 from monitor.submissions.validation import Problem, validate_reply
 
 
@@ -57,10 +59,14 @@ def get_or_create_reply(
     evaluation: Evaluation,
     audience: Audience | str,
     organisation: Organisation | None = None,
+    actor: User | None = None,
 ) -> Reply:
     """The Party's reply (``audience`` party) or an NGO's submission (``audience`` ngo,
     with ``organisation``) for ``evaluation``, created as a draft bound to the current
-    questionnaire version if it does not exist yet.
+    questionnaire version if it does not exist yet. A new Party reply is given the
+    answers of the Party's reply to an earlier round, marked as carried over
+    (:func:`monitor.submissions.carryover.carry_over`; ``actor`` is recorded as
+    creating them).
 
     Raises SubmissionError when an NGO submission is asked for without an organisation
     or the round has no NGO questionnaire.
@@ -87,6 +93,7 @@ def get_or_create_reply(
     )
     session.add(reply)
     session.flush()
+    carryover.carry_over(session, reply, actor)
     return reply
 
 
@@ -132,6 +139,7 @@ def save_answers(
         elif answer.value == value:
             continue
         answer.value = value
+        answer.carried_over_from_reply_id = None  # changed: no longer awaits confirmation
         answer.language = language
         answer.updated_at = now
         answer.updated_by_id = actor.id
@@ -158,15 +166,28 @@ def _mark_active(definition: Any, answers: dict[str, Answer], session: Session) 
 
 
 def check_reply(session: Session, reply: Reply) -> list[Problem]:
-    """Every problem (errors and warnings) that submitting the reply now would meet."""
+    """Every problem (errors and warnings) that submitting the reply now would meet.
+    Answers carried over from an earlier round and not yet confirmed count as not given
+    and are each an error (:mod:`monitor.submissions.carryover`); an NGO submission may
+    leave whole sections blank (:mod:`monitor.submissions.ngo_input`)."""
     definition = definition_of(session, reply.questionnaire_version_id)
-    return validate_reply(definition, answer_values(session, reply))
+    values = answer_values(session, reply)
+    carried = carryover.carried_answers(session, reply)
+    given = carryover.awaiting_values(values, carried)
+    problems = validate_reply(definition, given)
+    problems = carryover.carried_problems(definition, carried, problems, values)
+    if reply.audience == Audience.NGO:
+        problems = ngo_input.partial_input_problems(definition, given, problems)
+    return problems
 
 
 def submit_reply(session: Session, reply: Reply, actor: User) -> Receipt:
     """Submit the reply: validates it, makes it read-only and returns its receipt (a
     reference number and the UTC time, :func:`monitor.submissions.receipts.issue_receipt`;
-    the PDF is rendered and mailed by the caller once committed).
+    the PDF is rendered and mailed by the caller once committed). The answers submitted
+    are frozen as the reply's next revision
+    (:func:`monitor.submissions.revisions.record_revision`): revision 1, then one more
+    for each submission after a return for changes.
 
     Raises SubmissionError if it was already submitted, or with ``problems`` listing
     every error when a required item is unanswered or an answer is invalid. Warnings
@@ -182,6 +203,7 @@ def submit_reply(session: Session, reply: Reply, actor: User) -> Receipt:
     reply.submitted_by_id = actor.id
     session.add(reply)
     receipt = issue_receipt(session, reply, actor)
+    revision = record_revision(session, reply, actor, receipt)  # issue 4, point 6
     record(
         session,
         actor.id,
@@ -190,14 +212,22 @@ def submit_reply(session: Session, reply: Reply, actor: User) -> Receipt:
         reply.evaluation_id,
         audience=str(reply.audience),
         reference=receipt.reference,
+        revision=revision.number,
     )
     return receipt
 
 
 def set_confidential(session: Session, reply: Reply, actor: User, confidential: bool) -> None:
-    """An NGO marks its submission confidential (the default) or publishable."""
+    """An NGO marks its submission confidential (the default) or publishable. The choice
+    is locked once submitted (until the panel returns the submission to a draft).
+
+    Raises SubmissionError for a Party reply or a submitted NGO submission."""
     if reply.audience != Audience.NGO:
         raise SubmissionError(_l("Only NGO submissions can be marked confidential."))
+    if reply.status != ReplyStatus.DRAFT:
+        raise SubmissionError(
+            _l("The choice about publication cannot change once the submission is sent.")
+        )
     if reply.confidential != confidential:
         reply.confidential = confidential
         session.add(reply)

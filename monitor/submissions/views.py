@@ -39,9 +39,10 @@ from monitor.questionnaires.schema import GroupItem
 from monitor.questionnaires.visibility import hidden_items, hidden_members, parsed
 from monitor.rounds.access import evaluation_or_404
 from monitor.rounds.models import Audience, Evaluation, EvaluationRound
-from monitor.submissions import attachments, conflicts, receipts, services, stash
+from monitor.submissions import attachments, conflicts, receipts, services, stash, team_views
 from monitor.submissions.access import (
     can_edit_reply,
+    can_edit_section,
     can_submit_reply,
     is_respondent,
     reply_or_404,
@@ -125,6 +126,7 @@ def task_list(reply_id: int) -> str | Response:
         progress=progress,
         completed=completed,
         can_submit=can_submit_reply(current_user, reply, evaluation),
+        **team_views.task_list_context(reply, evaluation, definition),  # multi-agency reply
         **_context(reply, evaluation),
     )
 
@@ -159,6 +161,14 @@ def section(reply_id: int, section_id: str) -> str | Response | tuple[str, int]:
     sec = find_section(definition, section_id)
     if sec is None:
         abort(404)
+    # --- multi-agency reply: a contributor reads the sections not assigned to them
+    if not can_edit_section(current_user, reply, evaluation, sec.id):
+        if request.method == "POST" or request.args.get("resume"):
+            return team_views.refuse_section(reply, sec)
+        return team_views.read_only_section(
+            reply, evaluation, definition, sec, _context(reply, evaluation)
+        )
+    # --- end multi-agency reply
     locale = current_language()
     answers = services.answers_of(db.session, reply)
     stored = {k: a.value for k, a in answers.items()}
@@ -298,6 +308,7 @@ def section(reply_id: int, section_id: str) -> str | Response | tuple[str, int]:
         file_fields=file_fields,
         base=json.dumps(conflicts.section_base(sec, stored)),  # no silent overwrite
         pending=conflicts.pending_save(db.session, reply, sec.id, current_user),
+        **team_views.section_status_context(reply, evaluation, sec.id),  # multi-agency reply
         **_context(reply, evaluation),
     )
 
@@ -401,6 +412,8 @@ def check(reply_id: int) -> str | Response:
     progress = section_progress(definition, values)
     return render_template(
         "submissions/check.html",
+        **team_views.task_list_context(reply, evaluation, definition),  # multi-agency reply
+        **team_views.check_answers_context(reply),  # multi-agency reply
         definition=definition,
         errors=errors,
         warnings=warnings,
@@ -452,7 +465,7 @@ def start_party_reply(evaluation_id: int) -> Response:
     evaluation = evaluation_or_404(evaluation_id)
     if not current_user.is_party:
         abort(403)
-    reply = services.get_or_create_reply(db.session, evaluation, Audience.PARTY)
+    reply = services.get_or_create_reply(db.session, evaluation, Audience.PARTY, actor=current_user)
     db.session.commit()
     return redirect(url_for("submissions.task_list", reply_id=reply.id))
 
@@ -463,9 +476,13 @@ def confidentiality(reply_id: int) -> Response:
     reply, evaluation = reply_or_404(reply_id)
     if reply.audience != Audience.NGO or not is_respondent(current_user, reply, evaluation):
         abort(403)
-    services.set_confidential(
-        db.session, reply, current_user, request.form.get("publishable") != "1"
-    )
+    try:
+        services.set_confidential(
+            db.session, reply, current_user, request.form.get("publishable") != "1"
+        )
+    except services.SubmissionError as exc:  # locked once submitted
+        flash(str(exc), "error")
+        return redirect(url_for("submissions.reply_view", reply_id=reply.id))
     db.session.commit()
     flash(_("Your choice about publication has been saved."), "success")
     return redirect(url_for("submissions.task_list", reply_id=reply.id))
@@ -606,6 +623,10 @@ def conflict(reply_id: int, section_id: str) -> str | Response | tuple[str, int]
     sec = find_section(definition, section_id)
     if sec is None:
         abort(404)
+    if not can_edit_section(current_user, reply, evaluation, sec.id):  # multi-agency reply
+        if request.method == "POST":
+            return team_views.refuse_section(reply, sec)
+        return redirect(url_for("submissions.section", reply_id=reply.id, section_id=sec.id))
     pending = conflicts.pending_save(db.session, reply, sec.id, current_user)
     if pending is None:
         return redirect(url_for("submissions.section", reply_id=reply.id, section_id=sec.id))
@@ -657,6 +678,10 @@ def autosave(reply_id: int, section_id: str) -> tuple[Response, int]:
     sec = find_section(definition, section_id)
     if sec is None:
         abort(404)
+    if not can_edit_section(current_user, reply, evaluation, sec.id):  # multi-agency reply
+        return jsonify(
+            status="refused", message=_("Only the people assigned to this section can change it.")
+        ), 403
     locale = current_language()
     stored = services.answer_values(db.session, reply)
     # the autosave posts only the questions changed: the others are left as stored

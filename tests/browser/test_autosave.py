@@ -11,11 +11,13 @@ from flask import Flask
 from playwright.sync_api import Browser, Page, expect
 from sqlmodel import select
 
-from monitor.accounts.models import Party, Role
+from monitor.accounts.models import Party, Role, User
 from monitor.accounts.services import create_user
 from monitor.extensions import db
 from monitor.rounds.models import Audience, Evaluation
+from monitor.submissions import services
 from monitor.submissions.models import Answer, Reply
+from monitor.submissions.team_models import SectionAssignment
 from tests.a11y import assert_accessible
 from tests.browser.helpers import DEMO_PASSWORD, shot, sign_in
 
@@ -40,6 +42,15 @@ def contributors(live_app: Flask) -> tuple[str, str]:
                 DEMO_PASSWORD,
                 Role.PARTY_CONTRIBUTOR,
                 party=ua,
+            )
+        # the contact person assigns them the section (multi-agency reply: a contributor
+        # changes only the sections assigned to them)
+        evaluation = db.session.exec(select(Evaluation).where(Evaluation.party_id == ua.id)).one()
+        reply = services.get_or_create_reply(db.session, evaluation, Audience.PARTY)
+        for email in emails:
+            user = db.session.exec(select(User).where(User.email == email)).one()
+            db.session.add(
+                SectionAssignment(reply_id=reply.id, section_id=SECTION, user_id=user.id)
             )
         db.session.commit()
     return emails

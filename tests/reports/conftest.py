@@ -126,3 +126,84 @@ def login(client: FlaskClient, who: str) -> None:
     client.post("/logout")
     response = client.post("/login", data={"email": EMAILS[who], "password": PASSWORD})
     assert response.status_code == 302, response.get_data(as_text=True)
+
+
+#: The normal path through the cycle, as (action, actor key, plenary needed) per state.
+_PATH = [
+    ("submit_for_review", "panel", None),
+    ("approve_draft", "secretariat", "approve_draft"),
+    ("send_to_party", "panel", None),
+    ("send_comments", "contact_am", None),
+    ("start_revision", "panel", None),
+    ("adopt", "secretariat", "adopt"),
+    ("transmit", "secretariat", None),
+    ("publish", "secretariat", None),
+]
+
+
+def walk_to(app: Flask, data: Data, state: str) -> dict[str, int]:
+    """Start Armenia's report with one paragraph and move it along the normal path to
+    ``state`` (a ReportStatus value), through the services: a panel comment during
+    review, a Party comment on the draft (sent), the panel's answer, final comments
+    before publication. Returns ids: ``report``, ``paragraph``, ``panel_comment``,
+    ``party_comment``, ``final_comment``, ``unsent_comment`` (those that exist)."""
+    from datetime import date
+
+    from monitor.accounts.models import User
+    from monitor.reports import comments, cycle, plenaries, services
+    from monitor.reports.models import CommentResponse, PlenaryItemKind, ReportStatus
+
+    ids: dict[str, int] = {}
+    with app.app_context():
+        s = db.session
+
+        def user(key: str) -> User:
+            u = s.get(User, data.users[key])
+            assert u is not None
+            return u
+
+        ev = s.get(Evaluation, data.am_evaluation)
+        assert ev is not None
+        report = services.start_report(s, ev, user("panel"), "Report on Armenia", ["Intro"])
+        para = services.add_paragraph(
+            s, report, services.chapters(s, report)[0], user("panel"), "SECRET DRAFT TEXT."
+        )
+        ids.update(report=report.id, paragraph=para.id)  # type: ignore[arg-type]
+        first = plenaries.create_plenary(
+            s, user("secretariat"), "50th plenary", date(2020, 1, 6), date(2020, 1, 10)
+        )
+        later = plenaries.create_plenary(
+            s, user("secretariat"), "51st plenary", date(2020, 6, 1), date(2020, 6, 5)
+        )
+        plenaries.add_agenda_item(
+            s, first, report, PlenaryItemKind.APPROVE_DRAFT, user("secretariat")
+        )
+        plenaries.add_agenda_item(s, later, report, PlenaryItemKind.ADOPT, user("secretariat"))
+        for action, who, plenary_kind in _PATH:
+            if report.status == ReportStatus.PANEL_REVIEW and "panel_comment" not in ids:
+                c = comments.add_comment(s, report, user("panel"), "PANEL INTERNAL NOTE.", para)
+                ids["panel_comment"] = c.id  # type: ignore[assignment]
+            if report.status == state:
+                break
+            if action == "send_comments":
+                c = comments.add_comment(s, report, user("contact_am"), "PARTY COMMENT.", para)
+                ids["party_comment"] = c.id  # type: ignore[assignment]
+            if action == "adopt":
+                c = s.get(comments.ReportComment, ids["party_comment"])
+                assert c is not None
+                comments.answer_comment(
+                    s, report, c, user("panel"), CommentResponse.NOT_TAKEN, "PANEL REASON."
+                )
+            if action == "publish":
+                c = comments.add_comment(s, report, user("contact_am"), "FINAL COMMENT.")
+                ids["final_comment"] = c.id  # type: ignore[assignment]
+                cycle.transition(s, report, "send_final_comments", user("contact_am"))
+            plenary = {"approve_draft": first, "adopt": later}.get(plenary_kind or "")
+            cycle.transition(s, report, action, user(who), plenary=plenary)
+        if report.status in (ReportStatus.SENT_TO_PARTY, ReportStatus.TRANSMITTED):
+            # a comment the contributor drafted and nobody sent yet
+            c = comments.add_comment(s, report, user("contributor_am"), "UNSENT PARTY DRAFT.")
+            ids["unsent_comment"] = c.id  # type: ignore[assignment]
+        assert report.status == state, report.status
+        s.commit()
+    return ids

@@ -7,7 +7,7 @@ import threading
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from io import BytesIO
 from pathlib import Path
@@ -23,7 +23,13 @@ from monitor.accounts.models import Party, Role, User
 from monitor.extensions import db
 from monitor.reports import pdf, services
 from monitor.reports.cli import report as report_cli
-from monitor.reports.models import ParagraphKind, Report
+from monitor.reports.models import (
+    CommentStage,
+    ParagraphKind,
+    Report,
+    ReportComment,
+    ReportStatus,
+)
 from monitor.rounds.models import (
     Audience,
     Evaluation,
@@ -158,17 +164,27 @@ def build_report(session: Session, with_comments: bool = True) -> Built:
                 )
     assert commented is not None
     if with_comments:
-        services.send_to_party(session, report, panel, today=date(2025, 3, 14))
-        services.add_comment(
-            session, report, contact, f"Правительство Армении отмечает работу: {RUSSIAN}."
-        )
-        services.add_comment(
-            session,
-            report,
-            contact,
-            f"Les autorités précisent la mise en œuvre : « guillemets » ; {FRENCH}.",
-            paragraph=commented,
-        )
+        # The layout is under test, not the cycle (tests/reports/test_cycle.py): the draft
+        # is put with the Party directly, with the kind of comments the PDF prints (the
+        # Party's final comments, sent).
+        report.status = ReportStatus.SENT_TO_PARTY
+        report.sent_at = datetime(2025, 3, 14, 9, 0, tzinfo=UTC)
+        report.comments_due = date(2025, 5, 14)
+        session.add(report)
+        for text, para in (
+            (f"Правительство Армении отмечает работу: {RUSSIAN}.", None),
+            (f"Les autorités précisent la mise en œuvre : « guillemets » ; {FRENCH}.", commented),
+        ):
+            session.add(
+                ReportComment(
+                    report_id=report.id,
+                    paragraph_id=para.id if para else None,
+                    author_id=contact.id,
+                    text=text,
+                    stage=CommentStage.FINAL,
+                    sent_at=report.sent_at,
+                )
+            )
     session.commit()
     number = services.paragraph_numbers(session, report)[commented.id]  # type: ignore[index]
     return Built(report.id, panel.id, contact.id, number)  # type: ignore[arg-type]
@@ -365,16 +381,30 @@ def test_confidential_draft_on_every_page_of_a_draft(
     assert all("CONFIDENTIAL DRAFT" in t.upper() for t in pages)
 
 
+@pytest.mark.parametrize("status", ["panel_review", "revising"])
+def test_every_draft_state_marks_every_page(app: Flask, built: Built, status: str) -> None:
+    """Drafts are confidential until adoption, in every state of the cycle before it."""
+    with app.app_context():
+        report = db.session.get(Report, built.report_id)
+        assert report is not None
+        report.status = ReportStatus(status)
+        db.session.add(report)
+        db.session.commit()
+    data, _ = render(app, built.report_id)
+    pages = page_texts(data)
+    assert len(pages) > 4
+    assert all("CONFIDENTIAL DRAFT" in t.upper() for t in pages), status
+
+
 def test_published_report_has_no_draft_mark(app: Flask, built: Built) -> None:
     with app.app_context():
         s = db.session
         report = s.get(Report, built.report_id)
         panel = s.get(User, built.panel_id)
         assert report is not None and panel is not None
-        for comment in services.comments(s, report):
-            services.mark_comment_dealt_with(s, report, comment, panel)
-        services.adopt(s, report, panel)
-        services.publish(s, report, panel)
+        report.status = ReportStatus.PUBLISHED
+        report.adopted_at = report.published_at = datetime(2025, 12, 1, tzinfo=UTC)
+        s.add(report)
         s.commit()
     data, _ = render(app, built.report_id)
     pages = page_texts(data)
@@ -443,6 +473,7 @@ def test_paragraph_with_external_image_and_script_link_fetches_nothing(
         report = s.get(Report, built.report_id)
         panel = s.get(User, built.panel_id)
         chapter = services.chapters(s, report)[0]  # type: ignore[arg-type]
+        report.status = ReportStatus.REVISING  # type: ignore[union-attr]
         services.add_paragraph(
             s,
             report,  # type: ignore[arg-type]

@@ -13,7 +13,7 @@ from monitor.rounds.models import Audience, Evaluation
 from monitor.submissions import services
 from monitor.submissions.models import Attachment, Reply
 from tests.conftest import make_app, reset_schema
-from tests.factories import detach_world, login, make_world
+from tests.factories import assign_all_sections, detach_world, login, make_world
 from tests.submissions.samples import SAMPLES, add_file_items, image, pdf
 from tests.submissions.test_services import COMPLETE
 
@@ -33,7 +33,21 @@ def world(app):
 
 def _party_reply(client, world) -> int:
     resp = client.post(f"/evaluations/{world.am.id}/reply")
-    return int(resp.headers["Location"].rstrip("/").split("/")[-1])
+    rid = int(resp.headers["Location"].rstrip("/").split("/")[-1])
+    if not _assigned(client.application, rid):
+        assign_all_sections(client.application, rid, world.users["contributor_am"])
+    return rid
+
+
+def _assigned(app, rid: int) -> bool:
+    from monitor.submissions.team_models import SectionAssignment
+
+    with app.app_context():
+        return bool(
+            db.session.exec(
+                select(SectionAssignment).where(SectionAssignment.reply_id == rid)
+            ).first()
+        )
 
 
 def _post(client, rid, section="documents", **data):

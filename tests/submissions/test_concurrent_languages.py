@@ -9,7 +9,7 @@ import pytest
 from monitor.extensions import db
 from monitor.rounds.models import Audience
 from monitor.submissions import services
-from tests.factories import detach_world, login, make_world
+from tests.factories import assign_all_sections, detach_world, login, make_world
 
 EXPECTED = {
     "fr": ["Année", "(facultatif)", "Remplissez le tableau : il est obligatoire."],
@@ -35,6 +35,7 @@ def test_two_languages_at_the_same_time(app, world):
         reply = services.find_reply(db.session, world.am, Audience.PARTY)
         assert reply is not None
         url = f"/replies/{reply.id}/sections/statistics?check=1"
+    assign_all_sections(app, reply.id, world.users["contributor_am"])
     for lang, client in clients.items():
         client.get(f"/lang/{lang}")
     pages: dict[str, list[str]] = {"fr": [], "ru": []}

@@ -9,7 +9,7 @@ from sqlmodel import select
 from monitor.extensions import db
 from monitor.submissions import services
 from monitor.submissions.models import PendingSave, Reply
-from tests.factories import detach_world, login, make_world
+from tests.factories import assign_all_sections, detach_world, login, make_world
 
 
 @pytest.fixture
@@ -47,6 +47,7 @@ def two(app, world):
     login(contact, world.users["contact_am"])
     login(contrib, world.users["contributor_am"])
     rid = _reply(contact, world)
+    assign_all_sections(app, rid, world.users["contributor_am"])
     contact.post(
         f"/replies/{rid}/sections/information",
         data={"info_law": "Law of 2010", "info_body": "police", "action": "save"},
@@ -265,6 +266,7 @@ def test_group_and_table_conflicts_show_both_answers(app, world):
     login(contact, world.users["contact_am"])
     login(contrib, world.users["contributor_am"])
     rid = _reply(contact, world)
+    assign_all_sections(app, rid, world.users["contributor_am"])
     url = f"/replies/{rid}/sections/coordination"
     b1, b2 = _base(contact, rid, "coordination"), _base(contrib, rid, "coordination")
     body = {"has_body": "yes", "bodies__count": "1", "bodies__0__body_kind": "ministry"}

@@ -10,7 +10,7 @@ from monitor.extensions import db
 from monitor.submissions import services
 from monitor.submissions.models import Reply, StashedPost
 from tests.conftest import make_app, reset_schema
-from tests.factories import PASSWORD, detach_world, login, make_world
+from tests.factories import PASSWORD, assign_all_sections, detach_world, login, make_world
 
 ORIGIN = {"Origin": "http://localhost"}
 
@@ -25,7 +25,9 @@ def world(app):
 
 def _reply(client, world) -> int:
     resp = client.post(f"/evaluations/{world.am.id}/reply")
-    return int(resp.headers["Location"].rstrip("/").split("/")[-1])
+    rid = int(resp.headers["Location"].rstrip("/").split("/")[-1])
+    assign_all_sections(client.application, rid, world.users["contributor_am"])
+    return rid
 
 
 def _stored(app, rid: int) -> dict:
@@ -134,7 +136,9 @@ def test_csrf_token_lost_with_the_session_keeps_the_post(tmp_path):
 def _reply_csrf(client, world, csrf: str) -> int:
     resp = client.post(f"/evaluations/{world.am.id}/reply", data={"csrf_token": csrf})
     assert resp.status_code == 302, resp.get_data(as_text=True)[:300]
-    return int(resp.headers["Location"].rstrip("/").split("/")[-1])
+    rid = int(resp.headers["Location"].rstrip("/").split("/")[-1])
+    assign_all_sections(client.application, rid, world.users["contributor_am"])
+    return rid
 
 
 def _csrf(client, path: str) -> str:

@@ -8,7 +8,7 @@ from monitor.extensions import db
 from monitor.rounds.models import Audience
 from monitor.submissions import services
 from monitor.submissions.models import Reply, ReplyStatus
-from tests.factories import detach_world, login, make_world
+from tests.factories import assign_all_sections, detach_world, login, make_world
 
 
 @pytest.fixture
@@ -29,6 +29,7 @@ def _party_reply(client, world) -> int:
 def test_task_list_section_save_and_progress(client, world):
     login(client, world.users["contributor_am"])
     rid = _party_reply(client, world)
+    assign_all_sections(client.application, rid, world.users["contributor_am"])
     page = client.get(f"/replies/{rid}")
     assert page.status_code == 200
     text = page.get_data(as_text=True)
