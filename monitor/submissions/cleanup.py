@@ -9,12 +9,14 @@ only by :func:`remove_orphan_blobs`, after the caller has committed.
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
-from sqlmodel import Session, col, delete, func, select
+import sqlalchemy as sa
+from sqlmodel import Session, SQLModel, col, delete, func, select
 
 from monitor.core.storage import LocalStorage
 from monitor.core.time import utcnow
-from monitor.submissions.models import Attachment, PendingSave, Receipt, StashedPost
+from monitor.submissions.models import PendingSave, StashedPost
 
 
 @dataclass
@@ -47,8 +49,8 @@ def delete_old_rows(session: Session, max_age: timedelta, dry_run: bool = False)
 def orphan_blobs(
     session: Session, storage: LocalStorage, grace: timedelta
 ) -> tuple[list[str], list[Path]]:
-    """Keys of the stored blobs that no :class:`Attachment` (``sha256``) and no
-    :class:`Receipt` (``pdf_sha256``) names and that were last stored more than ``grace``
+    """Keys of the stored blobs that no row names (:func:`blob_columns`: attachments,
+    receipts, laid-out PDFs) and that were last stored more than ``grace``
     ago, and upload temporary files older than ``grace``. A blob stored within the grace
     period is kept: its upload may still be under way, its row not yet committed."""
     cutoff = utcnow() - grace
@@ -56,11 +58,24 @@ def orphan_blobs(
     temporary = [path for path, written in storage.temporary_files() if written < cutoff]
     if not candidates:
         return [], temporary
-    referenced = set(session.exec(select(Attachment.sha256).distinct()).all())
-    referenced |= {
-        k for k in session.exec(select(Receipt.pdf_sha256).distinct()).all() if k is not None
-    }
+    referenced: set[str] = set()
+    for column in blob_columns():
+        rows = session.exec(select(column).where(column.is_not(None)).distinct())  # type: ignore[call-overload]
+        referenced.update(str(k) for k in rows.all())
     return sorted(k for k in candidates if k not in referenced), temporary
+
+
+def blob_columns() -> list[sa.Column[Any]]:
+    """Every column that names a stored blob: by convention a column called ``sha256`` or
+    ending in ``_sha256`` (:class:`Attachment`, :class:`Receipt`, ``PdfJob``...), in any
+    table of the application's models (those the app has imported: all of them once
+    :func:`monitor.create_app` has run), so that a model added later is not forgotten."""
+    return [
+        column
+        for table in SQLModel.metadata.sorted_tables
+        for column in table.columns
+        if column.name == "sha256" or column.name.endswith("_sha256")
+    ]
 
 
 def remove_orphan_blobs(

@@ -9,6 +9,7 @@ from freezegun import freeze_time
 from sqlmodel import select
 
 from monitor.cli import main
+from monitor.core.models import PdfJob
 from monitor.core.storage import current_storage
 from monitor.extensions import db
 from monitor.submissions import services
@@ -98,6 +99,7 @@ def test_unreferenced_files_go_after_the_grace_period(app, world):
         storage = current_storage()
         attached = storage.put(b"law of 2010")
         receipt_pdf = storage.put(b"%PDF receipt")
+        report_pdf = storage.put(b"%PDF report laid out by a PDF job")
         orphan = storage.put(b"uploaded, then the answer was changed")
         in_flight = storage.put(b"being uploaded now")
         db.session.add(
@@ -110,9 +112,10 @@ def test_unreferenced_files_go_after_the_grace_period(app, world):
                 reply_id=rid, series="S", sequence=1, reference="S-0001", pdf_sha256=receipt_pdf
             )
         )
+        db.session.add(PdfJob(key="k" * 64, status="done", pdf_sha256=report_pdf))
         db.session.commit()
         old = now - timedelta(days=3)
-        for key in (attached, receipt_pdf, orphan):
+        for key in (attached, receipt_pdf, report_pdf, orphan):
             _age(storage.path(key), old)  # type: ignore[attr-defined]
         _age(storage.path(in_flight), now - timedelta(minutes=5))  # type: ignore[attr-defined]
         tmp = storage.root / "tmp"  # type: ignore[attr-defined]
@@ -134,6 +137,7 @@ def test_unreferenced_files_go_after_the_grace_period(app, world):
     with app.app_context():
         assert not storage.exists(orphan)
         assert storage.exists(attached) and storage.exists(receipt_pdf)
+        assert storage.exists(report_pdf)
         assert storage.exists(in_flight)
         assert not crashed.exists() and writing.exists()
 
