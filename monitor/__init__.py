@@ -32,9 +32,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     from monitor.accounts.registration_views import bp as registration_bp
     from monitor.accounts.views import bp as accounts_bp
+    from monitor.public.deadline_views import bp as deadlines_bp
     from monitor.public.evaluations import bp as evaluations_bp
+    from monitor.public.published_views import bp as published_bp
     from monitor.public.views import bp as public_bp
     from monitor.reports.drafting_views import bp as drafting_bp
+    from monitor.reports.recommendation_views import bp as recommendations_bp
     from monitor.reports.views import bp as reports_bp
     from monitor.submissions.carryover_views import bp as carryover_bp
     from monitor.submissions.cosigning_views import bp as cosigning_bp
@@ -59,4 +62,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(registration_bp)  # NGO registration (issue 4, point 8)
     app.register_blueprint(carryover_bp)  # answers from an earlier round (point 7)
     app.register_blueprint(cosigning_bp)  # joint NGO submissions (point 8)
+    app.register_blueprint(recommendations_bp)
+    app.register_blueprint(deadlines_bp)
+    app.register_blueprint(published_bp)
     return app

@@ -17,7 +17,9 @@ def _register() -> None:
     from monitor.core.cli import mail_group, translations_group
     from monitor.demo import demo_command
     from monitor.questionnaires.cli import questionnaire
+    from monitor.reminders import reminders_group
     from monitor.reports.cli import report
+    from monitor.reports.recommendation_cli import follow_up_questions
     from monitor.rounds.cli import round_group
     from monitor.submissions.cli import submissions_group
 
@@ -28,6 +30,9 @@ def _register() -> None:
     main.add_command(demo_command)
     main.add_command(translations_group)
     main.add_command(mail_group)
+    main.add_command(reminders_group)
+    # rounds/ sits below reports/: the command that reads reports joins `monitor round` here
+    round_group.add_command(follow_up_questions)
     main.add_command(submissions_group)
 
 

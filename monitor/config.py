@@ -71,6 +71,9 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
     ``PDF_TIMEOUT_SECONDS`` (default 600). A download request waits up to
     ``PDF_WAIT_SECONDS`` (default 20) for the PDF, then answers with a page that polls
     until it is ready.
+
+    Reminders (:mod:`monitor.reminders`): ``REMINDER_OFFSETS`` lists days from each due
+    date, negative before it (default ``-14,-3,1,7,30``).
     """
     env = {k[len("MONITOR_") :]: v for k, v in os.environ.items() if k.startswith("MONITOR_")}
     overrides = dict(overrides or {})
@@ -101,6 +104,8 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         "PDF_TIMEOUT_SECONDS": "600",
         "PDF_MAX_MEMORY_BYTES": str(1536 * 1024 * 1024),
         # --- end pdf
+        # days from each due date, negative before it (monitor reminders send)
+        "REMINDER_OFFSETS": "-14,-3,1,7,30",
     }
     cfg.update(env)
     cfg.update(overrides)
@@ -153,6 +158,7 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         "PDF_TIMEOUT_SECONDS": float(cfg["PDF_TIMEOUT_SECONDS"]),
         "PDF_MAX_MEMORY_BYTES": int(cfg["PDF_MAX_MEMORY_BYTES"]),
         # --- end pdf
+        "REMINDER_OFFSETS": str(cfg["REMINDER_OFFSETS"]),
         # SQLite cannot ALTER most things: Alembic's batch mode copies the table instead
         "ALEMBIC_CONTEXT": {"render_as_batch": True, "compare_type": True},
     }

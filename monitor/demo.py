@@ -305,6 +305,9 @@ def load_demo(session: Session, notes: list[str] | None = None) -> None:
     report_data = _read("am_report.yaml")
     _report(session, am, report_data, notes)
     _plenary(session, am, report_data, notes)
+    from monitor.demo_followup import load_followup_demo  # round 2: published, followed up
+
+    load_followup_demo(session, rnd, setup["password"], notes)
     session.flush()
 
 

@@ -3,6 +3,7 @@
 
 from monitor.accounts.models import Organisation, Party, User
 from monitor.core.models import AuditEvent, PdfJob
+from monitor.reminder_models import SentReminder
 from monitor.reports.models import (
     Plenary,
     PlenaryItem,
@@ -12,6 +13,12 @@ from monitor.reports.models import (
     ReportParagraph,
     ReportStep,
     ReportVersion,
+)
+from monitor.reports.recommendation_models import (
+    FollowUpGrade,
+    ImplementationAnswer,
+    Recommendation,
+    RecommendationItem,
 )
 from monitor.rounds.models import Evaluation, EvaluationRound, Instrument, QuestionnaireVersion
 from monitor.submissions.models import Answer, Attachment, CoSignature, Receipt, Reply
@@ -23,6 +30,8 @@ __all__ = [
     "AuditEvent",
     "CoSignature",
     "Evaluation",
+    "FollowUpGrade",
+    "ImplementationAnswer",
     "EvaluationRound",
     "Instrument",
     "Invitation",
@@ -33,6 +42,8 @@ __all__ = [
     "PlenaryItem",
     "QuestionnaireVersion",
     "Receipt",
+    "Recommendation",
+    "RecommendationItem",
     "Reply",
     "Report",
     "ReportChapter",
@@ -42,5 +53,6 @@ __all__ = [
     "ReportVersion",
     "SectionAssignment",
     "SectionState",
+    "SentReminder",
     "User",
 ]

@@ -13,7 +13,14 @@ from monitor.extensions import db
 from monitor.rounds.models import Audience, Evaluation, EvaluationRound
 from monitor.submissions import carryover, services
 from monitor.submissions.models import Answer, Reply, ReplyStatus
-from tests.factories import PARTY_Q, _version, detach_world, login, make_world
+from tests.factories import (
+    PARTY_Q,
+    _version,
+    assign_all_sections,
+    detach_world,
+    login,
+    make_world,
+)
 
 #: Round 2's questionnaire: the factories' one with a few differences.
 ROUND2_Q = copy.deepcopy(PARTY_Q)
@@ -263,6 +270,7 @@ def _party_reply(client, world) -> int:
 def test_section_page_marks_carried_answers_and_confirm_buttons_work(client, web_world, app):
     login(client, web_world.users["contributor_am"])
     rid = _party_reply(client, web_world)
+    assign_all_sections(app, rid, web_world.users["contributor_am"])  # contributors edit these
     tasks = client.get(f"/replies/{rid}").get_data(as_text=True)
     assert "Answers from the previous round have been filled in for you." in tasks
     assert "2 to confirm" in tasks  # information: info_law, info_body

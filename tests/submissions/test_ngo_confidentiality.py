@@ -78,7 +78,21 @@ def setup(app):
         paragraph = reports.add_paragraph(
             db.session, report, chapter, secretariat, "Victims are informed of their rights."
         )
-        reports.send_to_party(db.session, report, secretariat)
+        # through the cycle: panel review, approval at a plenary, sent to the Party
+        from datetime import date
+
+        from monitor.reports import cycle, plenaries
+        from monitor.reports.models import PlenaryItemKind
+
+        plenary = plenaries.create_plenary(
+            db.session, secretariat, "50th plenary", date(2020, 1, 6), date(2020, 1, 10)
+        )
+        plenaries.add_agenda_item(
+            db.session, plenary, report, PlenaryItemKind.APPROVE_DRAFT, secretariat
+        )
+        cycle.transition(db.session, report, "submit_for_review", secretariat)
+        cycle.transition(db.session, report, "approve_draft", secretariat, plenary=plenary)
+        cycle.transition(db.session, report, "send_to_party", secretariat)
         db.session.commit()
         paragraph_id = paragraph.id
         reply = db.session.get(Reply, rid)
@@ -129,6 +143,15 @@ def _urls(app, ids):
         "code": "en",
         "number": 1,
         "request_id": 1,
+        # routes of the report cycle, plenaries, drafting, recommendations and the team
+        "action": "publish",
+        "chapter_id": 1,
+        "plenary_id": 1,
+        "item_id": 1,
+        "invitation_id": 1,
+        "user_id": 1,
+        "token": "not-a-token",
+        "citation_id": 1,
     }
     out = []
     for rule in app.url_map.iter_rules():
