@@ -21,6 +21,7 @@ def _register() -> None:
     from monitor.reports.cli import report
     from monitor.reports.recommendation_cli import follow_up_questions
     from monitor.rounds.cli import round_group
+    from monitor.submissions.cli import submissions_group
 
     main.add_command(questionnaire)
     main.add_command(round_group)
@@ -32,6 +33,7 @@ def _register() -> None:
     main.add_command(reminders_group)
     # rounds/ sits below reports/: the command that reads reports joins `monitor round` here
     round_group.add_command(follow_up_questions)
+    main.add_command(submissions_group)
 
 
 _register()

@@ -51,6 +51,13 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
     ``INVITATION_MAX_AGE`` is how long, in seconds, the link in an e-mail inviting a
     contributor to a Party's reply stays valid (default 14 days).
 
+    Clean-up (``monitor submissions cleanup``, run from cron): ``CLEANUP_MAX_AGE`` is the
+    age in seconds beyond which conflicting answers still waiting for a choice and forms
+    kept after a session expired are deleted (default 30 days, how long a kept form can
+    be resumed); ``CLEANUP_UPLOAD_GRACE`` the age in seconds under which a stored file no
+    attachment or receipt names is kept all the same, as its upload may still be under way
+    (default one day).
+
     E-mail (:mod:`monitor.core.mail`): ``MAIL_HOST`` names the SMTP server; without it
     (development) each message is written as an ``.eml`` file to ``MAIL_DIR`` (default
     ``instance/mail``). ``MAIL_SECURITY`` is ``none``, ``starttls`` or ``ssl`` (implicit
@@ -81,6 +88,8 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         "UPLOAD_DIR": str(instance_path / "uploads"),
         "MAX_UPLOAD_BYTES": str(25 * 1024 * 1024),
         "INVITATION_MAX_AGE": str(14 * 24 * 3600),
+        "CLEANUP_MAX_AGE": str(30 * 24 * 3600),
+        "CLEANUP_UPLOAD_GRACE": str(24 * 3600),
         # --- mail
         "MAIL_HOST": "",
         "MAIL_SECURITY": "none",
@@ -132,6 +141,8 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None = None) ->
         "MAX_REQUEST_BYTES": max_request,
         "MAX_CONTENT_LENGTH": max_request,
         "INVITATION_MAX_AGE": int(cfg["INVITATION_MAX_AGE"]),
+        "CLEANUP_MAX_AGE": int(cfg["CLEANUP_MAX_AGE"]),
+        "CLEANUP_UPLOAD_GRACE": int(cfg["CLEANUP_UPLOAD_GRACE"]),
         # --- mail
         "MAIL_HOST": str(cfg["MAIL_HOST"] or ""),
         "MAIL_PORT": mail_port,

@@ -2,6 +2,7 @@
 and display."""
 
 import re
+from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 
 from babel.numbers import (
@@ -141,6 +142,20 @@ def qtext(text: str | None, *, markdown: bool = False, notice: bool = True) -> M
         else:
             html += Markup(' <span class="untranslated-notice">({})</span>').format(message)
     return html
+
+
+def articles_text(articles: Sequence[int | str]) -> str:
+    """ "Article 12" / "Articles 10, 12" in the current language; "" for none.
+
+    One article or several, not a count: the plural forms of ``ngettext`` follow the
+    grammar of a number, so in Russian a list of 21 articles took the form of 1 ("Статья
+    1, 2, …, 21"), as 31 or 101 would."""
+    if not articles:
+        return ""
+    listed = ", ".join(str(a) for a in articles)
+    if len(articles) == 1:
+        return _("Article %(list)s", list=listed)
+    return _("Articles %(list)s", list=listed)
 
 
 def format_size(size: int, locale: str) -> str:

@@ -11,6 +11,8 @@ import hashlib
 import os
 import re
 import tempfile
+from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, BinaryIO, Protocol, runtime_checkable
 
@@ -107,6 +109,9 @@ class LocalStorage:
             final = self.path(key)
             if final.exists():  # same content already stored: keep the one copy
                 os.unlink(tmp_name)
+                # and date it now: the clean-up spares blobs stored within its grace
+                # period, so an upload in flight is never removed under it
+                os.utime(final)
             else:
                 final.parent.mkdir(parents=True, exist_ok=True)
                 os.replace(tmp_name, final)
@@ -127,6 +132,28 @@ class LocalStorage:
 
     def size(self, sha256: str) -> int:
         return self.path(sha256).stat().st_size
+
+    # --- clean-up (monitor submissions cleanup): not part of the Storage interface
+
+    def blobs(self) -> Iterator[tuple[str, datetime]]:
+        """Every stored blob as ``(key, last stored)``, the time UTC-aware (the file's
+        modification time, renewed by each :meth:`put` of the same content)."""
+        for path in self.root.glob("[0-9a-f][0-9a-f]/[0-9a-f][0-9a-f]/*"):
+            if _SHA256.match(path.name) and path.is_file():
+                yield path.name, datetime.fromtimestamp(path.stat().st_mtime, UTC)
+
+    def temporary_files(self) -> Iterator[tuple[Path, datetime]]:
+        """Temporary files of uploads (``root/tmp``) as ``(path, last written)``: left
+        behind only when a process died while storing."""
+        tmp_dir = self.root / "tmp"
+        if tmp_dir.is_dir():
+            for path in tmp_dir.iterdir():
+                if path.is_file():
+                    yield path, datetime.fromtimestamp(path.stat().st_mtime, UTC)
+
+    def delete(self, sha256: str) -> None:
+        """Remove a blob (nothing happens if it is not there)."""
+        self.path(sha256).unlink(missing_ok=True)
 
 
 def storage_from_config(config: dict[str, Any] | Any) -> Storage:

@@ -19,7 +19,7 @@ from flask_babel import format_date, format_datetime, get_locale
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from monitor.core.i18n import format_size, qt, qtext
+from monitor.core.i18n import articles_text, format_size, qt, qtext
 from monitor.core.markdown import render_markdown
 from monitor.core.security import safe_next
 
@@ -82,6 +82,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["date"] = _fmt_date
     app.jinja_env.globals["qtext"] = qtext
     app.jinja_env.globals["qt"] = qt
+    app.jinja_env.globals["articles_text"] = articles_text
     app.jinja_env.filters["filesize"] = lambda size: format_size(int(size), current_language())
     app.jinja_env.add_extension("jinja2.ext.do")
 

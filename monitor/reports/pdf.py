@@ -24,7 +24,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from flask import Flask, current_app
-from flask_babel import force_locale, format_date, ngettext
+from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from jinja2 import Environment, FileSystemLoader
@@ -33,6 +33,7 @@ from sqlmodel import Session
 from weasyprint import HTML
 
 from monitor.accounts.models import Party
+from monitor.core.i18n import articles_text
 from monitor.core.markdown import render_markdown
 from monitor.core.pdf import AssetURLFetcher
 from monitor.core.time import utcnow
@@ -410,14 +411,7 @@ def grade_label(grade: str | None) -> str:
 
 def articles_label(articles: tuple[int, ...]) -> str:
     """ "Article 12" / "Articles 10, 12", in the current locale; "" for none."""
-    if not articles:
-        return ""
-    return ngettext(
-        "Article %(articles)s",
-        "Articles %(articles)s",
-        len(articles),
-        articles=", ".join(str(a) for a in articles),
-    )
+    return articles_text(articles)
 
 
 def status_line(view: ReportView) -> str:

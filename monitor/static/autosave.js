@@ -7,6 +7,11 @@
  * overwritten (409, with a link to the conflict page). The answer returns the version to
  * post next time. Files are left to the Save buttons. Without JavaScript nothing changes:
  * the Save buttons post the same form.
+ *
+ * Only the questions changed since the last successful autosave are sent: every field of
+ * each such question (all the cells of a table, all the entries of a group), and their
+ * ids in "_items", so that the server reads a question listed there but with no field
+ * posted (every box unticked) as cleared, and leaves every question not listed alone.
  */
 (function () {
   "use strict";
@@ -34,14 +39,24 @@
     }
   }
 
-  function body() {
-    var data = new FormData(form);
-    var names = [];
-    data.forEach(function (value, name) {
-      if (typeof value !== "string") names.push(name); // a File: left to the Save buttons
+  var changed = {}; // item id -> true: questions changed since the last successful save
+
+  // The question a field answers: field names start with the item id, and item ids never
+  // contain "__" (see monitor/submissions/forms.py).
+  function itemOf(name) {
+    return name ? name.split("__")[0] : "";
+  }
+
+  function body(items) {
+    var all = new FormData(form);
+    var data = new FormData();
+    all.forEach(function (value, name) {
+      if (typeof value !== "string") return; // a File: left to the Save buttons
+      if (name === "csrf_token" || name === "_base" || items.indexOf(itemOf(name)) >= 0) {
+        data.append(name, value);
+      }
     });
-    names.forEach(function (name) { data.delete(name); });
-    data.delete("action");
+    data.append("_items", items.join(","));
     return data;
   }
 
@@ -51,9 +66,14 @@
     if (inFlight) { again = true; return; }
     inFlight = true;
     var covered = edits;
+    var items = Object.keys(changed);
+    changed = {};
+    function unsent() { // put back what this save did not save, for the next one
+      items.forEach(function (id) { changed[id] = true; });
+    }
     var options = {
       method: "POST",
-      body: body(),
+      body: body(items),
       credentials: "same-origin",
       headers: { "Accept": "application/json", "X-Requested-With": "fetch" }
     };
@@ -78,11 +98,14 @@
         savedEdits = covered;
         say(form.dataset.msgConflict, r.json.url);
       } else if (r.code === 401) {
+        unsent();
         say(form.dataset.msgLogin);
       } else {
+        unsent();
         say(form.dataset.msgFailed);
       }
     }, function () {
+      unsent();
       say(form.dataset.msgFailed);
     }).then(function () {
       inFlight = false;
@@ -90,7 +113,10 @@
     });
   }
 
-  function typed() {
+  function typed(event) {
+    var id = itemOf(event.target && event.target.name);
+    if (!id || id === "_base" || id === "csrf_token") return;
+    changed[id] = true;
     edits += 1;
     if (timer) clearTimeout(timer);
     timer = setTimeout(function () { save(false); }, DELAY);

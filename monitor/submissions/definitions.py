@@ -1,30 +1,53 @@
 """Access to stored questionnaire versions as pydantic definitions."""
 
+import json
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
-from functools import lru_cache
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from monitor.core.i18n import N_
 from monitor.questionnaires.schema import ItemBase, QuestionnaireDef, Section, StatisticsTableItem
 from monitor.rounds.models import QuestionnaireVersion
 
-
-@lru_cache(maxsize=64)
-def _parse(content_hash: str, version_id: int, raw: str) -> QuestionnaireDef:
-    return QuestionnaireDef.model_validate_json(raw)
+#: Parsed definitions, most recently used last: (id of the engine, version id, content
+#: hash) -> (engine, definition). The engine is kept so that its id cannot be reused while
+#: the entry lives: another database (a test's) may hold another version under the same
+#: id and hash.
+_DEFINITIONS: "OrderedDict[tuple[int, int, str], tuple[Any, QuestionnaireDef]]" = OrderedDict()
+_DEFINITIONS_MAX = 64
+_DEFINITIONS_LOCK = threading.Lock()
 
 
 def definition_of(session: Session, version_id: int) -> QuestionnaireDef:
     """The :class:`QuestionnaireDef` of a stored version (parsed once per process: versions
-    are immutable, keyed by content hash). Raises LookupError for an unknown id."""
-    import json
-
-    version = session.get(QuestionnaireVersion, version_id)
-    if version is None:
+    are immutable, keyed by id and content hash). Only the hash is read on each call: the
+    definition's JSON (a few hundred kilobytes for a large questionnaire) is loaded and
+    validated on the first call only. Raises LookupError for an unknown id."""
+    content_hash = session.exec(
+        select(QuestionnaireVersion.content_hash).where(QuestionnaireVersion.id == version_id)
+    ).first()
+    if content_hash is None:
         raise LookupError(f"questionnaire version {version_id} does not exist")
-    return _parse(version.content_hash, version_id, json.dumps(version.definition))
+    engine = session.get_bind()
+    key = (id(engine), version_id, content_hash)
+    with _DEFINITIONS_LOCK:
+        found = _DEFINITIONS.get(key)
+        if found is not None and found[0] is engine:
+            _DEFINITIONS.move_to_end(key)
+            return found[1]
+    version = session.get(QuestionnaireVersion, version_id)
+    if version is None:  # deleted meanwhile
+        raise LookupError(f"questionnaire version {version_id} does not exist")
+    # through JSON, as stored: strict validation reads dates and enums from JSON strings
+    definition = QuestionnaireDef.model_validate_json(json.dumps(version.definition))
+    with _DEFINITIONS_LOCK:
+        _DEFINITIONS[key] = (engine, definition)
+        while len(_DEFINITIONS) > _DEFINITIONS_MAX:
+            _DEFINITIONS.popitem(last=False)
+    return definition
 
 
 #: Key of a statistics table's answer that holds the respondent's explanation of the

@@ -20,12 +20,16 @@ are stored canonically only when they parse in the user's locale
 """
 
 import re
+import threading
+import weakref
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from flask_babel import get_locale, get_translations
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from wtforms import (
     Field,
     HiddenField,
@@ -35,7 +39,8 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget, RadioInput, TextInput
+from wtforms.widgets.core import clean_key
 
 from monitor.core.forms import Choice
 from monitor.core.i18n import (
@@ -75,17 +80,78 @@ from monitor.submissions.files import attachment_ids
 FileReader = Callable[[FileItem, str], Any]
 
 
+_QUOTE, _QUOTE_ENTITY = Markup('"'), Markup("&quot;")
+
+
+def html_params(**kwargs: Any) -> Markup:
+    """The attributes of an HTML element, as :func:`wtforms.widgets.html_params` writes
+    them (same output: sorted, ``class_`` and ``data_``/``aria_`` keys cleaned, ``True``
+    bare, ``False`` left out, values escaped with ``"`` as ``&quot;``), without
+    ``Markup.format``, which took a third of the time of a large section page (one call
+    per attribute of ~480 controls)."""
+    params = []
+    for key, value in sorted(kwargs.items()):
+        name = escape(clean_key(key))
+        if value is True:
+            params.append(str(name))
+        elif value is not False:
+            text = escape(value).replace(_QUOTE, _QUOTE_ENTITY)  # a Markup value's own "
+            params.append(f'{name}="{text}"')
+    return Markup(" ".join(params))
+
+
+# The widgets of section forms: WTForms' own, with the html_params above.
+class _TextInput(TextInput):
+    html_params = staticmethod(html_params)
+
+
+class _HiddenInput(HiddenInput):
+    html_params = staticmethod(html_params)
+
+
+class _RadioInput(RadioInput):
+    html_params = staticmethod(html_params)
+
+
+class _CheckboxInput(CheckboxInput):
+    html_params = staticmethod(html_params)
+
+
+class TextField(StringField):
+    widget = _TextInput()
+
+
+class CountField(HiddenField):
+    widget = _HiddenInput()
+
+
 class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
+    option_widget = _CheckboxInput()
 
     def pre_validate(self, form: Any) -> None:  # drafts keep whatever was ticked
         pass
 
 
 class LenientRadioField(RadioField):
+    option_widget = _RadioInput()
+
     def pre_validate(self, form: Any) -> None:
         pass
+
+
+class SectionFormBase(FlaskForm):
+    """The base of section forms: fields refer to their form through a weak proxy.
+
+    WTForms binds each field to its form (``field._form``), so every form instance is a
+    reference cycle: with the 400-odd fields of a large section, each request left
+    thousands of objects to the cyclic garbage collector, whose full collections made
+    about one request in ten twice as slow (``benchmarks/section_page.py``). With a weak
+    reference the form and its fields are freed as soon as the request drops the form."""
+
+    class Meta(FlaskForm.Meta):
+        def bind_field(self, form: Any, unbound_field: Any, options: Any) -> Any:
+            return super().bind_field(weakref.proxy(form), unbound_field, options)
 
 
 def cell_field_name(name: str, r: int, c: int) -> str:
@@ -177,7 +243,7 @@ def _add_fields(attrs: dict[str, Field], item: ItemBase, name: str) -> None:
     """The fields answering ``item`` under the name ``name`` (see the module docstring)."""
     label = _(item.label)
     if isinstance(item, TextItem):
-        attrs[name] = StringField(label)
+        attrs[name] = TextField(label)
     elif isinstance(item, LongTextItem):
         attrs[name] = TextAreaField(label)
     elif isinstance(item, SingleChoiceItem | MultipleChoiceItem):
@@ -188,7 +254,7 @@ def _add_fields(attrs: dict[str, Field], item: ItemBase, name: str) -> None:
             validate_choice=False,
         )
         if any(o.specify for o in item.options):
-            attrs[other_key(name)] = StringField(_("Please specify"))
+            attrs[other_key(name)] = TextField(_("Please specify"))
     elif isinstance(item, YesNoItem):
         attrs[name] = LenientRadioField(
             label,
@@ -196,9 +262,9 @@ def _add_fields(attrs: dict[str, Field], item: ItemBase, name: str) -> None:
             validate_choice=False,
         )
     elif isinstance(item, NumberItem | YearItem | DateItem):
-        attrs[name] = StringField(label)
+        attrs[name] = TextField(label)
     elif isinstance(item, MoneyItem):
-        attrs[name + "__amount"] = StringField(_("Amount"))
+        attrs[name + "__amount"] = TextField(_("Amount"))
         # With several currencies the respondent picks one: no silent default.
         choices = [Choice(c, c) for c in item.currencies]
         if len(item.currencies) > 1:
@@ -212,27 +278,89 @@ def _add_fields(attrs: dict[str, Field], item: ItemBase, name: str) -> None:
         for r, (_row, row_label) in enumerate(rows):
             for c, (_col, col_label, _g) in enumerate(cols):
                 cell = cell_field_name(name, r, c)
-                attrs[cell] = StringField(f"{_(row_label)}, {_(col_label)}")
-                attrs[cell + "__reason"] = StringField(_("Why is this figure not available?"))
+                attrs[cell] = TextField(f"{_(row_label)}, {_(col_label)}")
+                attrs[cell + "__reason"] = TextField(_("Why is this figure not available?"))
         attrs[name + "__" + EXPLANATION] = TextAreaField(_("Explain the figures flagged"))
 
 
-def build_form_class(section: Section, entries: Mapping[str, int] | None = None) -> type[FlaskForm]:
+#: Built form classes, most recently used last: (id of the section, entries, locale, id of
+#: the translations) -> (section, translations, class). The section and translations are
+#: kept so that their ids cannot be reused while the entry lives.
+_FORM_CLASSES: "OrderedDict[tuple[Any, ...], tuple[Any, Any, type[FlaskForm]]]" = OrderedDict()
+_FORM_CLASSES_MAX = 128
+_FORM_CLASSES_LOCK = threading.Lock()
+
+
+def build_form_class(
+    section: Section, entries: Mapping[str, int] | None = None, *, cache: bool = True
+) -> type[FlaskForm]:
     """A FlaskForm subclass with the fields of every answerable item of ``section``.
     ``entries`` maps a repeatable group's id to the number of entries to show (default 1).
     Labels and choices are translated when the class is built, so build it inside the
-    request."""
+    request.
+
+    Classes are kept per section, entries and language (at most 128, least recently used
+    dropped): building one per request cost a few milliseconds, and a class is a
+    reference cycle, so each request left thousands of objects (fields, labels, choices)
+    to the cyclic garbage collector, whose full collections made one page in ten about
+    twice as slow as the others (``benchmarks/section_page.py``). ``cache=False`` for a
+    section made for one request (see :func:`section_part`)."""
+    if not cache:
+        return _new_form_class(section, entries)
+    translations = get_translations()
+    key = (
+        id(section),
+        tuple(sorted((entries or {}).items())),
+        str(get_locale()),
+        id(translations),
+    )
+    with _FORM_CLASSES_LOCK:
+        hit = _FORM_CLASSES.get(key)
+        if hit is not None and hit[0] is section and hit[1] is translations:
+            _FORM_CLASSES.move_to_end(key)
+            return hit[2]
+    cls = _new_form_class(section, entries)
+    with _FORM_CLASSES_LOCK:
+        _FORM_CLASSES[key] = (section, translations, cls)
+        while len(_FORM_CLASSES) > _FORM_CLASSES_MAX:
+            _FORM_CLASSES.popitem(last=False)
+    return cls
+
+
+def _new_form_class(section: Section, entries: Mapping[str, int] | None) -> type[FlaskForm]:
     attrs: dict[str, Field] = {}
     for item in answerable(section.items):
         if isinstance(item, GroupItem):
             count = (entries or {}).get(item.id, 1)
-            attrs[item.id + "__count"] = HiddenField()
+            attrs[item.id + "__count"] = CountField()
             for e in range(count):
                 for member in answerable(item.items):
                     _add_fields(attrs, member, member_name(item.id, e, member.id))
         else:
             _add_fields(attrs, item, item.id)
-    return type("SectionForm", (FlaskForm,), attrs)
+    return type("SectionForm", (SectionFormBase,), attrs)
+
+
+#: Name of the field of a partial post (the autosave) listing, comma-separated, the ids
+#: of the items it answers.
+ITEMS_FIELD = "_items"
+
+
+def posted_items(section: Section, posted: Mapping[str, Any]) -> set[str] | None:
+    """The ids of the section's items a partial post answers (:data:`ITEMS_FIELD`,
+    sent by ``static/autosave.js`` with the fields of the questions changed), or None for
+    a post of the whole form. Unknown ids are ignored."""
+    raw = posted.get(ITEMS_FIELD)
+    if raw is None:
+        return None
+    own = {i.id for i in section.items}
+    return {i for i in str(raw).split(",") if i in own}
+
+
+def section_part(section: Section, items: set[str]) -> Section:
+    """``section`` with only the items of ids ``items``, in order: what a partial post is
+    read against, so that the items it does not answer are not read as cleared."""
+    return section.model_copy(update={"items": [i for i in section.items if i.id in items]})
 
 
 def entry_counts(

@@ -54,7 +54,9 @@ from monitor.submissions.forms import (
     display_answer,
     entry_counts,
     form_data,
+    posted_items,
     removed_entry,
+    section_part,
     values_from_form,
     with_added_entry,
 )
@@ -318,12 +320,15 @@ def _posted_values(
     stored: dict[str, Any],
     locale: str,
     remove: tuple[str, int] | None = None,
+    partial: bool = False,
 ) -> tuple[dict[str, Any], "attachments.FileFieldReader"]:
     """The answers of the posted section form (answer key -> stored value; see
     :func:`values_from_form`), for the Save buttons and the autosave alike, and the file
     reader that stored the accepted uploads as the form was read (its ``problems`` list
-    the refused files). ``remove`` drops a group entry."""
-    form = build_form_class(sec, entry_counts(sec, stored, request.form))()
+    the refused files). ``remove`` drops a group entry. ``partial``: ``sec`` is the part
+    of the section a partial post answers (:func:`posted_items`)."""
+    counts = entry_counts(sec, stored, request.form)
+    form = build_form_class(sec, counts, cache=not partial)()
     file_reader = attachments.FileFieldReader(
         db.session,
         current_storage(),
@@ -659,7 +664,11 @@ def autosave(reply_id: int, section_id: str) -> tuple[Response, int]:
     "saved_at": "10:42"}`` (200); ``{"status": "conflict", "conflicts": [keys], "url":
     conflict page}`` (409); ``{"status": "login"}`` (401) when the session has expired;
     ``{"status": "refused"}`` (403) when the reply cannot be edited. ``base`` is the
-    version to post next time (answer key -> digest)."""
+    version to post next time (answer key -> digest).
+
+    A post with ``_items`` (comma-separated item ids, :data:`forms.ITEMS_FIELD`) is
+    partial: only those items are read (an item listed with no field posted, such as
+    every box unticked, is cleared); the section's other answers stay as stored."""
     if not current_user.is_authenticated:
         return jsonify(status="login"), 401
     reply, evaluation = reply_or_404(reply_id)
@@ -675,7 +684,12 @@ def autosave(reply_id: int, section_id: str) -> tuple[Response, int]:
         ), 403
     locale = current_language()
     stored = services.answer_values(db.session, reply)
-    values, file_reader = _posted_values(reply, definition, sec, stored, locale)
+    # the autosave posts only the questions changed: the others are left as stored
+    only = posted_items(sec, request.form)
+    part = sec if only is None else section_part(sec, only)
+    values, file_reader = _posted_values(
+        reply, definition, part, stored, locale, partial=only is not None
+    )
     base = conflicts.parse_base(request.form.get(conflicts.BASE_FIELD))
     result = conflicts.save_section(db.session, reply, current_user, sec, values, base, locale)
     db.session.commit()
