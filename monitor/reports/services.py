@@ -73,8 +73,11 @@ def structure(
     """The report in reading order: ``[(chapter, [(number, paragraph), ...]), ...]``.
 
     Numbers are continuous through the whole report, starting at 1, in chapter order then
-    paragraph order; they are computed, never stored, so inserting a paragraph renumbers
-    those after it. Two queries whatever the report's size.
+    paragraph order; while the text may change they are computed, so inserting a
+    paragraph renumbers those after it. Once the report is adopted (procedure step 10)
+    the numbers frozen then (``Report.frozen_numbers``, paragraph id -> number) are used,
+    so that citations of the adopted text hold whatever happens to the rows later. Two
+    queries whatever the report's size.
     """
     chs = chapters(session, report)
     paras = session.exec(
@@ -85,13 +88,14 @@ def structure(
     by_chapter: dict[int, list[ReportParagraph]] = {c.id: [] for c in chs}  # type: ignore[misc]
     for p in paras:
         by_chapter.setdefault(p.chapter_id, []).append(p)
+    frozen = report.frozen_numbers or {}
     out: list[tuple[ReportChapter, list[tuple[int, ReportParagraph]]]] = []
     n = 0
     for c in chs:
         numbered = []
         for p in by_chapter.get(c.id, []):  # type: ignore[arg-type]
             n += 1
-            numbered.append((n, p))
+            numbered.append((int(frozen.get(str(p.id), n)), p))
         out.append((c, numbered))
     return out
 

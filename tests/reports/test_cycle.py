@@ -170,6 +170,13 @@ def test_walk_through_every_state(session: Session, data: Data) -> None:
         assert report.frozen_numbers == {str(p1.id): 1, str(p3.id): 2, str(p2.id): 3}
         with pytest.raises(services.ReportError, match="can no longer change"):
             services.add_paragraph(s, report, intro, panel, "Too late.")
+        # the adopted numbers hold even if the rows' order changed behind the services
+        p1.position, p3.position = p3.position, p1.position
+        s.add_all([p1, p3])
+        s.flush()
+        assert services.paragraph_numbers(s, report) == {p1.id: 1, p3.id: 2, p2.id: 3}
+        p1.position, p3.position = p3.position, p1.position
+        s.add_all([p1, p3])
         cycle.transition(s, report, Action.TRANSMIT, sec)
         assert report.final_comments_due == date(2025, 12, 18)
 
