@@ -106,19 +106,25 @@ def publish_due_command() -> None:
     """Publish every report transmitted to its Party whose month for final comments has
     expired (procedure step 12), with the Party's final comments if any. Run it daily from
     cron; it is idempotent: a second run finds nothing to do."""
+    from monitor.accounts.models import Party
     from monitor.reports.cycle import publish_due
-    from monitor.rounds.models import Evaluation
+    from monitor.rounds.models import Evaluation, EvaluationRound
 
     session = cast(Session, db.session)
     published = publish_due(session)
     lines = []
     for row in published:
         evaluation = session.get(Evaluation, row.evaluation_id)
+        party = session.get(Party, evaluation.party_id) if evaluation else None
+        rnd = session.get(EvaluationRound, evaluation.round_id) if evaluation else None
         lines.append(
             _(
-                "Published the report of evaluation %(evaluation)s (final comments were due "
-                "%(date)s).",
-                evaluation=evaluation.id if evaluation else row.evaluation_id,
+                "Published the report on %(party)s (%(code)s), round %(round)s, evaluation"
+                " %(evaluation)s (final comments were due %(date)s).",
+                party=party.name if party else "?",
+                code=party.code if party else "?",
+                round=rnd.number if rnd else "?",
+                evaluation=row.evaluation_id,
                 date=row.final_comments_due.isoformat() if row.final_comments_due else "",
             )
         )

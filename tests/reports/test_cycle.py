@@ -272,7 +272,10 @@ def test_publish_due_by_the_cron_command(app: Flask, data: Data) -> None:
     with freeze_time("2025-07-03 06:00:00"):
         result = runner.invoke(publish_due_command)
         assert result.exit_code == 0, result.output
-        assert f"Published the report of evaluation {data.am_evaluation}" in result.output
+        assert (
+            f"Published the report on Armenia (AM), round 3, evaluation {data.am_evaluation}"
+            in (result.output)
+        )
         again = runner.invoke(publish_due_command)
         assert "No report is due for publication." in again.output
     with app.app_context():
