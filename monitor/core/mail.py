@@ -122,6 +122,28 @@ def send(msg: EmailMessage, config: Mapping[str, Any] | None = None) -> Path | N
     return _write_file(msg, Path(cfg["MAIL_DIR"]))
 
 
+def notify(name: str, address: str, subject: str, text: str, language: str, what: str) -> bool:
+    """Send a plain-text notification to one person (``name <address>``) from
+    ``MAIL_SENDER``, logging instead of raising when it cannot be delivered: for messages
+    that must not undo the action they report (a return for changes, a request for
+    information). ``what`` names the occasion in the log ("request 12"). Returns True
+    when sent (or written to the mail folder), False when :func:`send` raised MailError.
+    """
+    msg = build_message(
+        sender=current_app.config["MAIL_SENDER"],
+        to=str(Address(display_name=name, addr_spec=address)),
+        subject=subject,
+        text=text if text.endswith("\n") else text + "\n",
+        language=language,
+    )
+    try:
+        send(msg)
+    except MailError:
+        log.exception("%s: e-mail to %s failed", what, address)
+        return False
+    return True
+
+
 def _send_smtp(msg: EmailMessage, cfg: Mapping[str, Any]) -> None:
     host, port = cfg["MAIL_HOST"], int(cfg["MAIL_PORT"])
     security = cfg.get("MAIL_SECURITY", "none")

@@ -6,6 +6,7 @@ shows the report page again with 409 (403 for a role the cycle table does not al
 nothing changes.
 """
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import abort, flash, redirect, url_for
@@ -131,6 +132,25 @@ def _visible_version_count(evaluation: Evaluation, report: Report) -> int:
     return 0
 
 
+def commit_or_refuse(change: Callable[[], object]) -> bool:
+    """Run ``change`` (a call of :mod:`monitor.reports.cycle`) and commit; True when done.
+    A role the cycle does not allow gets 403; any other refusal
+    (:class:`monitor.reports.services.ReportError`: an illegal transition, a failed
+    guard) rolls back, flashes its message and returns False, so the caller shows the
+    page again with status 409."""
+    try:
+        change()
+        db.session.commit()
+    except cycle.TransitionForbidden:
+        db.session.rollback()
+        abort(403)
+    except services.ReportError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return False
+    return True
+
+
 @bp.route("/evaluations/<int:evaluation_id>/report/cycle/<action>", methods=["POST"])
 def take(evaluation_id: int, action: str) -> Response | tuple[str, int]:
     """Take a cycle action (a row of :data:`monitor.reports.cycle.TRANSITIONS`)."""
@@ -150,15 +170,9 @@ def take(evaluation_id: int, action: str) -> Response | tuple[str, int]:
             abort(400)
         if plenary is None:
             abort(400)
-    try:
-        cycle.transition(db.session, report, action, current_user, plenary=plenary)
-        db.session.commit()
-    except cycle.TransitionForbidden:
-        db.session.rollback()
-        abort(403)
-    except services.ReportError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
+    if not commit_or_refuse(
+        lambda: cycle.transition(db.session, report, action, current_user, plenary=plenary)
+    ):
         return _render_view(evaluation, report, party, rnd, status=409)
     flash(str(cycle.DONE_MESSAGES[cycle.Action(action)]), "success")
     return _back(evaluation_id)
@@ -203,15 +217,8 @@ def extend_deadline(evaluation_id: int) -> Response | tuple[str, int]:
     if not form.validate_on_submit() or form.due.data is None:
         flash(_("Give the new deadline as a date."), "error")
         return _render_view(evaluation, report, party, rnd, status=400)
-    try:
-        cycle.extend_deadline(db.session, report, current_user, form.due.data)
-        db.session.commit()
-    except cycle.TransitionForbidden:
-        db.session.rollback()
-        abort(403)
-    except services.ReportError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
+    due = form.due.data
+    if not commit_or_refuse(lambda: cycle.extend_deadline(db.session, report, current_user, due)):
         return _render_view(evaluation, report, party, rnd, status=409)
     flash(_("The deadline has been changed."), "success")
     return _back(evaluation_id)

@@ -196,15 +196,11 @@ def decide(plenary_id: int, item_id: int) -> Response | tuple[str, int]:
         action = cycle.Action.ADOPT_URGENT
     else:
         action = cycle.Action.ADOPT
-    try:
-        cycle.transition(db.session, report, action, current_user, plenary=plenary)
-        db.session.commit()
-    except cycle.TransitionForbidden:
-        db.session.rollback()
-        abort(403)
-    except services.ReportError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
+    from monitor.reports.cycle_views import commit_or_refuse
+
+    if not commit_or_refuse(
+        lambda: cycle.transition(db.session, report, action, current_user, plenary=plenary)
+    ):
         return _render_plenary(plenary, status=409)
     flash(str(cycle.DONE_MESSAGES[action]), "success")
     return redirect(url_for("reports.plenary", plenary_id=plenary_id))

@@ -12,11 +12,8 @@ answers are never shown to the Party, and a Party's requests never to an NGO; an
 Party sees nothing. Every step is audited. Services never commit.
 """
 
-import logging
 from datetime import date
-from email.headerregistry import Address
 
-from flask import current_app
 from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -25,7 +22,7 @@ from sqlmodel import Session, col, select
 from monitor.accounts.models import Organisation, Party, Role, User
 from monitor.core.audit import record
 from monitor.core.i18n import qt
-from monitor.core.mail import MailError, build_message, send
+from monitor.core.mail import notify
 from monitor.core.time import utcnow
 from monitor.rounds.models import Audience, Evaluation, EvaluationRound
 from monitor.submissions.models import (
@@ -33,8 +30,6 @@ from monitor.submissions.models import (
     InformationRequest,
     RequestStatus,
 )
-
-log = logging.getLogger(__name__)
 
 #: Question fields offered by the form that sends a request (blank ones are ignored).
 MAX_QUESTIONS = 10
@@ -285,18 +280,8 @@ def send_request_notices(
                     _("Answer here: %(link)s", link=link),
                 ]
             )
-        msg = build_message(
-            sender=current_app.config["MAIL_SENDER"],
-            to=str(Address(display_name=user.name, addr_spec=user.email)),
-            subject=subject,
-            text=text + "\n",
-            language=lang,
-        )
-        try:
-            send(msg)
-        except MailError:
-            log.exception("request %s: e-mail to user %s failed", request.id, user.id)
-            failed += 1
-        else:
+        if notify(user.name, user.email, subject, text, lang, f"request {request.id}"):
             sent += 1
+        else:
+            failed += 1
     return sent, failed

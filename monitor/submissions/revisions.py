@@ -24,13 +24,10 @@ with a word-level diff (:mod:`monitor.core.textdiff`) of each answer rendered as
 """
 
 import copy
-import logging
 from dataclasses import dataclass, field
-from email.headerregistry import Address
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -40,7 +37,7 @@ from sqlmodel import Session, col, select
 from monitor.accounts.models import PARTY_ROLES, Role, User
 from monitor.core.audit import record
 from monitor.core.i18n import qt
-from monitor.core.mail import MailError, build_message, send
+from monitor.core.mail import notify
 from monitor.core.textdiff import changed, diff_html
 from monitor.core.time import utcnow
 from monitor.questionnaires.schema import (
@@ -67,8 +64,6 @@ from monitor.submissions.models import (
     ReplyStatus,
 )
 from monitor.submissions.validation import is_blank, visible_answers
-
-log = logging.getLogger(__name__)
 
 
 class RevisionError(Exception):
@@ -277,20 +272,10 @@ def send_return_notices(
                     link,
                 ]
             )
-        msg = build_message(
-            sender=current_app.config["MAIL_SENDER"],
-            to=str(Address(display_name=user.name, addr_spec=user.email)),
-            subject=subject,
-            text=text + "\n",
-            language=lang,
-        )
-        try:
-            send(msg)
-        except MailError:
-            log.exception("return of reply %s: e-mail to user %s failed", reply.id, user.id)
-            failed += 1
-        else:
+        if notify(user.name, user.email, subject, text, lang, f"return of reply {reply.id}"):
             sent += 1
+        else:
+            failed += 1
     return sent, failed
 
 
