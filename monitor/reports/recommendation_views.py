@@ -11,6 +11,7 @@ Who may do what (``shared/domain.md``, "Who may see what", and procedure steps 1
 - nobody else sees this page (the public pages show each proposal's current grade).
 """
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
@@ -130,6 +131,21 @@ def _back(evaluation_id: int, anchor: str | None = None) -> Response:
     return redirect(f"{url}#{anchor}" if anchor else url)
 
 
+def _apply(change: Callable[[], object], done: str) -> bool:
+    """Run ``change`` (a call of :mod:`monitor.reports.recommendations`), commit and flash
+    ``done``; a refusal (RecommendationError) is rolled back and its message flashed.
+    Returns True when the change was made."""
+    try:
+        change()
+        db.session.commit()
+    except recs.RecommendationError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return False
+    flash(done, "success")
+    return True
+
+
 @bp.route("/evaluations/<int:evaluation_id>/recommendation")
 def view(evaluation_id: int) -> str:
     """The recommendation with, per item, its proposal paragraph, the Party's answer and
@@ -186,13 +202,10 @@ def draft(evaluation_id: int) -> Response:
     evaluation, report, rec, party, rnd = _load(evaluation_id)
     _secretariat_only()
     if ActionForm().validate_on_submit():
-        try:
-            recs.draft_recommendation(db.session, report, current_user)
-            db.session.commit()
-            flash(_("The recommendation has been drafted from the report's proposals."), "success")
-        except recs.RecommendationError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
+        _apply(
+            lambda: recs.draft_recommendation(db.session, report, current_user),
+            _("The recommendation has been drafted from the report's proposals."),
+        )
     return _back(evaluation_id)
 
 
@@ -207,13 +220,10 @@ def edit_item(evaluation_id: int, item_id: int) -> Response:
     if not form.validate_on_submit():
         flash(_("An item needs text."), "error")
         return _back(evaluation_id, f"item-{item.id}")
-    try:
-        recs.update_item(db.session, rec, item, current_user, form.text.data or "")
-        db.session.commit()
-        flash(_("The item has been changed."), "success")
-    except recs.RecommendationError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
+    _apply(
+        lambda: recs.update_item(db.session, rec, item, current_user, form.text.data or ""),
+        _("The item has been changed."),
+    )
     return _back(evaluation_id, f"item-{item.id}")
 
 
@@ -227,15 +237,12 @@ def adopt(evaluation_id: int) -> Response:
     if not form.validate_on_submit() or form.adopted_on.data is None:
         flash(_("Give the date on which the Committee of the Parties adopted it."), "error")
         return _back(evaluation_id, "adopt")
-    try:
-        recs.adopt_recommendation(
+    _apply(
+        lambda: recs.adopt_recommendation(
             db.session, rec, current_user, form.adopted_on.data, form.implementation_due.data
-        )
-        db.session.commit()
-        flash(_("The adoption of the recommendation has been recorded."), "success")
-    except recs.RecommendationError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
+        ),
+        _("The adoption of the recommendation has been recorded."),
+    )
     return _back(evaluation_id)
 
 
@@ -250,13 +257,10 @@ def answer(evaluation_id: int, item_id: int) -> Response:
     rec, item = _item(rec, item_id)
     form = AnswerForm()
     if form.validate_on_submit():
-        try:
-            recs.save_answer(db.session, rec, item, current_user, form.text.data or "")
-            db.session.commit()
-            flash(_("Your answer has been saved."), "success")
-        except recs.RecommendationError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
+        _apply(
+            lambda: recs.save_answer(db.session, rec, item, current_user, form.text.data or ""),
+            _("Your answer has been saved."),
+        )
     return _back(evaluation_id, f"item-{item.id}")
 
 
@@ -268,13 +272,10 @@ def submit(evaluation_id: int) -> Response:
     if rec is None:
         abort(404)
     if ActionForm().validate_on_submit():
-        try:
-            recs.submit_implementation_report(db.session, rec, current_user)
-            db.session.commit()
-            flash(_("The implementation report has been submitted."), "success")
-        except recs.RecommendationError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
+        _apply(
+            lambda: recs.submit_implementation_report(db.session, rec, current_user),
+            _("The implementation report has been submitted."),
+        )
     return _back(evaluation_id)
 
 
@@ -291,13 +292,10 @@ def grade(evaluation_id: int, item_id: int) -> Response:
     if not form.validate_on_submit():
         flash(_("Choose a follow-up status."), "error")
         return _back(evaluation_id, f"item-{item.id}")
-    try:
-        recs.grade_item(
+    _apply(
+        lambda: recs.grade_item(
             db.session, rec, item, current_user, Grade(form.grade.data), form.comment.data or ""
-        )
-        db.session.commit()
-        flash(_("The follow-up status has been recorded."), "success")
-    except recs.RecommendationError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
+        ),
+        _("The follow-up status has been recorded."),
+    )
     return _back(evaluation_id, f"item-{item.id}")
