@@ -195,8 +195,8 @@ class ReportStep(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     report_id: int = Field(foreign_key="report.id", index=True)
     action: str = Field(max_length=40)
-    from_status: ReportStatus = Field(sa_type=enum_type(ReportStatus))
-    to_status: ReportStatus = Field(sa_type=enum_type(ReportStatus))
+    from_status: ReportStatus = Field(sa_type=enum_type(ReportStatus, "ck_report_step_from_status"))
+    to_status: ReportStatus = Field(sa_type=enum_type(ReportStatus, "ck_report_step_to_status"))
     actor_id: int | None = Field(default=None, foreign_key="user.id")
     at: datetime = Field(default_factory=utcnow)
     due: date | None = None

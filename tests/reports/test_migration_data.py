@@ -28,6 +28,20 @@ def _down_revision() -> str:
 
 BEFORE = _down_revision()
 
+PARENTS = """
+INSERT INTO instrument (id, code, title, definition) VALUES (1, 'c', 't', '{}');
+INSERT INTO evaluation_round (id, instrument_id, number, title, definition, loaded_at)
+  VALUES (1, 1, 3, 'r', '{}', '2024-01-01 00:00:00');
+INSERT INTO questionnaire_version (id, round_id, audience, content_hash, definition, created_at)
+  VALUES (1, 1, 'party', 'h', '{}', '2024-01-01 00:00:00');
+INSERT INTO party (id, code, name) VALUES (1, 'AM', 'Armenia'), (2, 'MD', 'Moldova'),
+  (3, 'UA', 'Ukraine');
+INSERT INTO evaluation (id, round_id, party_id, questionnaire_version_id)
+  VALUES (1, 1, 1, 1), (2, 1, 2, 1), (3, 1, 3, 1);
+INSERT INTO "user" (id, email, name, password_hash, role, active)
+  VALUES (1, 'a@example.org', 'A', 'x', 'panel', true);
+"""
+
 
 def test_old_statuses_and_comments_are_mapped(tmp_path: Path) -> None:
     app = make_app(tmp_path)
@@ -37,6 +51,10 @@ def test_old_statuses_and_comments_are_mapped(tmp_path: Path) -> None:
             conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
         alembic.upgrade(BEFORE)
         with db.engine.begin() as conn:
+            # the rows the reports hang on (PostgreSQL enforces the foreign keys)
+            for statement in PARENTS.split(";"):
+                if statement.strip():
+                    conn.exec_driver_sql(statement)
             for rid, status in ((1, "sent_to_party"), (2, "sent_to_party"), (3, "published")):
                 conn.execute(
                     text(
