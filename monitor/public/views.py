@@ -24,12 +24,12 @@ def index() -> str | Response:
 @login_required
 def dashboard() -> str:
     """The signed-in start page: what this user has to do."""
-    from sqlmodel import select
+    from sqlmodel import col, select
 
     from monitor.accounts.models import Organisation, Party
     from monitor.extensions import db
     from monitor.public.evaluations import evaluation_rows
-    from monitor.rounds.models import Audience, Evaluation
+    from monitor.rounds.models import Audience, Evaluation, QuestionnaireVersion
     from monitor.submissions.models import Reply
 
     ctx: dict[str, object] = {}
@@ -53,7 +53,18 @@ def dashboard() -> str:
             )
         )
         started = {r.evaluation_id for r in mine}
-        evals = list(db.session.exec(select(Evaluation)).all())
+        # only rounds that have an NGO questionnaire can take NGO input (procedure step 4)
+        ngo_rounds = set(
+            db.session.exec(
+                select(QuestionnaireVersion.round_id).where(
+                    QuestionnaireVersion.audience == Audience.NGO
+                )
+            )
+        )
+        query = select(Evaluation).where(
+            col(Evaluation.round_id).in_(ngo_rounds) | col(Evaluation.id).in_(started)
+        )
+        evals = list(db.session.exec(query).all())
         rows = evaluation_rows(evals)
         ctx.update(
             org=org,

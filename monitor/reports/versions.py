@@ -19,7 +19,16 @@ from monitor.reports import services
 from monitor.reports.models import Report, ReportStatus, ReportVersion
 
 #: Paragraph fields that are compared besides the text (shown as "was / now").
-COMPARED_FIELDS = ("kind", "verb", "articles", "footnotes")
+COMPARED_FIELDS = (
+    "kind",
+    "grade",
+    "verb",
+    "articles",
+    "themes",
+    "priority",
+    "repeats_id",
+    "footnotes",
+)
 #: Bookkeeping columns left out of a snapshot: they change without changing the text.
 _SKIPPED = {"updated_at", "updated_by_id", "report_id", "position"}
 

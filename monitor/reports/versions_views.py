@@ -6,9 +6,12 @@ the text they were sent and later (:data:`monitor.reports.versions.PARTY_VERSION
 nobody else sees any, even after publication (the published text is the report itself).
 """
 
+from typing import Any
+
 from flask import abort, render_template, request
 from flask_login import current_user
 
+from monitor.core.time import utcnow
 from monitor.extensions import db
 from monitor.reports import access, versions
 from monitor.reports.labels import status_label
@@ -17,7 +20,7 @@ from monitor.reports.services import users_by_id
 from monitor.reports.views import _context, _deny, bp
 
 
-def _visible_versions(evaluation_id: int) -> tuple[object, object, object, list[ReportVersion]]:
+def _visible_versions(evaluation_id: int) -> tuple[Any, Any, Any, list[ReportVersion]]:
     evaluation, report, party, rnd = _context(evaluation_id)
     if report is None:
         if access.is_panel(current_user):
@@ -54,13 +57,38 @@ def version_list(evaluation_id: int) -> str:
     )
 
 
+#: The number standing for the current text in a comparison (above every version).
+CURRENT = 2**31 - 1
+
+
+def _number(value: str | None) -> int | None:
+    """A version number from the query string; ``current`` is :data:`CURRENT`."""
+    if value == "current":
+        return CURRENT
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        return None
+
+
 @bp.route("/evaluations/<int:evaluation_id>/report/versions/compare")
 def compare(evaluation_id: int) -> str:
-    """Compare version ``a`` (older) with version ``b`` (newer), by version number."""
+    """Compare version ``a`` (older) with version ``b`` (newer), by version number. For
+    the panel, ``b=current`` is the text as it stands now (not a stored version), so that
+    changes made while revising can be checked against the text the Party was sent."""
     evaluation, report, party, rows = _visible_versions(evaluation_id)
-    by_number = {v.number: v for v in rows}
-    a = request.args.get("a", type=int)
-    b = request.args.get("b", type=int)
+    by_number: dict[int, ReportVersion] = {v.number: v for v in rows}
+    if access.is_panel(current_user) and report is not None:
+        by_number[CURRENT] = ReportVersion(
+            report_id=report.id,
+            number=CURRENT,
+            status=report.status,
+            action="current",
+            content=versions.content_of(db.session, report),
+            created_at=utcnow(),
+        )
+    a = _number(request.args.get("a"))
+    b = _number(request.args.get("b"))
     if a not in by_number or b not in by_number:
         abort(404)
     old, new = by_number[a], by_number[b]  # type: ignore[index]

@@ -275,9 +275,14 @@ def test_ngo_submission_from_start_to_read_only(
 
     page.locator("main").get_by_role("link", name="Check your answers").click()
     expect(page.locator("#error-summary")).to_have_count(0)
-    page.get_by_role("button", name="Submit the reply").click()
+    # an NGO sends its own input, not the Party's official reply
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Check your answers before sending your submission"
+    )
+    page.get_by_role("button", name="Send the submission").click()
     # the confirmation page: reference number in a panel, receipt mailed (to the folder)
     expect(page).to_have_url(re.compile(r"/replies/\d+/receipt$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Submission sent")
     expect(page.get_by_role("status")).to_contain_text("ngo.am@example.org")
     expect(page.locator("#reference")).to_have_text(re.compile(r"^GRETA-\d+-UA-NGO-\d{4}-0001$"))
     assert_accessible(page)

@@ -32,3 +32,17 @@ def test_demo_has_a_published_report_with_follow_up(app: Flask, client: FlaskCli
     [section] = YAML(typ="safe").load(result.output)
     # implemented proposals (moral damage, NRM) are left out
     assert [i["id"] for i in section["items"]] == ["fu2_ge_p3", "fu2_ge_p6", "fu2_ge_p5"]
+
+
+def test_ngos_are_offered_only_rounds_with_an_ngo_questionnaire(
+    app: Flask, client: FlaskClient
+) -> None:
+    """Georgia's round 2 has no NGO questionnaire: the NGO dashboard does not offer to
+    start a submission there (the button could only say so)."""
+    with app.app_context():
+        load_demo(db.session)
+        db.session.commit()
+    login = client.post("/login", data={"email": "ngo.am@example.org", "password": "monitor-demo"})
+    assert login.status_code == 302
+    page = client.get("/dashboard").get_data(as_text=True)
+    assert "Ukraine" in page and "Georgia" not in page

@@ -16,7 +16,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from monitor.reports.models import Report
+from monitor.reports.models import Report, ReportParagraph
 
 from .conftest import Data, login, walk_to
 
@@ -153,3 +153,44 @@ def test_party_versions_start_with_the_sent_text(
     assert "With the Party for comments" in party_page
     # the panel-only versions cannot be compared by the Party
     assert client.get(base + "/compare?a=1&b=3").status_code == 404
+
+
+def test_the_panel_compares_a_version_with_the_current_text(
+    app: Flask, client: FlaskClient, data: Data
+) -> None:
+    """While revising, the panel checks its edits against the text the Party was sent
+    (``b=current``); the current text is never offered to the Party."""
+    from monitor.accounts.models import User
+    from monitor.extensions import db
+    from monitor.reports import services, versions
+
+    ids = walk_to(app, data, "revising")
+    with app.app_context():
+        s = db.session
+        report = s.get(Report, ids["report"])
+        assert report is not None
+        sent = next(v for v in versions.versions(s, report) if v.action == "send_to_party")
+        para = s.get(ReportParagraph, ids["paragraph"])
+        panel = s.get(User, data.users["panel"])
+        assert para is not None and panel is not None
+        services.update_paragraph(
+            s, report, para, panel, "SECRET DRAFT TEXT, revised.", para.kind, None, [], []
+        )
+        s.commit()
+        number = sent.number
+    url = f"/evaluations/{data.am_evaluation}/report/versions/compare?a={number}&b=current"
+    login(client, "panel")
+    page = client.get(url)
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "compared with the current text" in text, re.findall(r"<h1>.*?</h1>", text)
+    assert re.search(r"<ins>[^<]*revised\.</ins>", text)
+    listing = client.get(f"/evaluations/{data.am_evaluation}/report/versions").get_data(
+        as_text=True
+    )
+    assert 'value="current"' in listing
+    login(client, "contact_am")
+    assert client.get(url).status_code == 404
+    assert 'value="current"' not in client.get(
+        f"/evaluations/{data.am_evaluation}/report/versions"
+    ).get_data(as_text=True)

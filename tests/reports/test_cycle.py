@@ -331,3 +331,34 @@ def test_the_secretariat_extends_the_partys_deadline(session: Session, data: Dat
             cycle.transition(s, report, Action.START_REVISION, panel)
     event = s.exec(select(AuditEvent).where(AuditEvent.action == "report.deadline_changed")).one()
     assert event.actor_id == sec.id and event.detail["due"] == "2025-04-10"
+
+
+def test_compare_shows_grade_priority_and_theme_changes() -> None:
+    """A finding regraded or a proposal losing its priority is a change, even when its
+    text is the same (critic: "unchanged" was shown)."""
+    para = {"id": 7, "number": 1, "kind": "finding", "grade": "concern", "text": "Same text."}
+    proposal = {
+        "id": 8,
+        "number": 2,
+        "kind": "proposal",
+        "verb": "urges",
+        "priority": True,
+        "themes": ["identification"],
+        "text": "GRETA urges.",
+    }
+    old = {"chapters": [{"id": 1, "paragraphs": [para, proposal]}]}
+    new = {
+        "chapters": [
+            {
+                "id": 1,
+                "paragraphs": [
+                    {**para, "grade": "gap"},
+                    {**proposal, "priority": False, "themes": ["identification", "assistance"]},
+                ],
+            }
+        ]
+    }
+    finding, prop = versions.compare(old, new)
+    assert finding.state == "changed" and finding.fields == [("grade", "concern", "gap")]
+    assert prop.state == "changed"
+    assert [f for f, _old, _new in prop.fields] == ["themes", "priority"]
