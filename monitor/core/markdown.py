@@ -1,5 +1,6 @@
 """Markdown to safe HTML: markdown-it-py with raw HTML off, then nh3's allow-list."""
 
+import re
 from functools import lru_cache
 
 import nh3
@@ -53,3 +54,14 @@ def _render(text: str) -> Markup:
         link_rel="noopener noreferrer",
     )
     return Markup(clean)
+
+
+#: A footnote reference in a report paragraph's Markdown: ``[^1]`` (see
+#: :class:`monitor.reports.models.ReportParagraph`).
+FOOTNOTE_REF = re.compile(r"\[\^\d+\]")
+
+
+def strip_footnote_refs(text: str | None) -> str:
+    """``text`` without its footnote references (``[^1]``), for summaries that show a
+    paragraph without its footnotes (public proposal tables, search results)."""
+    return FOOTNOTE_REF.sub("", text or "")

@@ -20,7 +20,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from monitor.core.i18n import articles_text, format_size, qt, qtext
-from monitor.core.markdown import render_markdown
+from monitor.core.markdown import render_markdown, strip_footnote_refs
 from monitor.core.security import safe_next
 
 
@@ -79,6 +79,7 @@ def init_app(app: Flask) -> None:
     login_manager.login_message_category = "info"
 
     app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.filters["without_footnote_refs"] = strip_footnote_refs
     app.jinja_env.filters["date"] = _fmt_date
     app.jinja_env.globals["qtext"] = qtext
     app.jinja_env.globals["qt"] = qt

@@ -178,3 +178,26 @@ def test_party_names_in_csv_are_guarded(app: Flask, client: FlaskClient, data: D
     got = client.get(f"/published/counts?verb=urges&article=15&round={round_id}&format=csv")
     rows = list(csv.reader(io.StringIO(got.data.decode("utf-8-sig"))))
     assert rows[1][1] == "'=cmd|' /C calc'!A0"
+
+
+def test_public_summaries_show_no_footnote_markup(
+    app: Flask, client: FlaskClient, data: Data
+) -> None:
+    """Search results and proposal tables show a paragraph without its footnotes: the
+    ``[^1]`` reference of the Markdown source is not shown raw (critic finding)."""
+    from sqlmodel import select
+
+    from monitor.reports.models import ReportParagraph
+
+    _world(app, data)
+    with app.app_context():
+        s = db.session
+        for para in s.exec(select(ReportParagraph)):
+            para.text += " See the law.[^1]"
+            para.footnotes = ["Law of 2014."]
+            s.add(para)
+        s.commit()
+    found = client.get("/published/search?q=Ссылка").get_data(as_text=True)
+    assert "Ссылка" in found and "See the law." in found and "[^" not in found
+    page = client.get("/published/parties/AM").get_data(as_text=True)
+    assert "compensation fund" in page and "[^" not in page
