@@ -69,6 +69,7 @@ def test_ngo_may_submit_some_sections_only(app, world):
     s = db.session
     user = world.users["ngo"]
     reply = services.get_or_create_reply(s, world.am, Audience.NGO, world.ngo_org)
+    s.commit()  # the refusal below is rolled back; the draft stays
     # nothing at all: refused
     with pytest.raises(services.SubmissionError) as exc:
         services.submit_reply(s, reply, user)
