@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 
 from monitor.accounts.models import User
 from monitor.core.audit import record
-from monitor.reports.models import Plenary, PlenaryItem, PlenaryItemKind, Report
+from monitor.reports.models import Plenary, PlenaryItem, PlenaryItemKind, Report, ReportStatus
 from monitor.reports.services import ReportError
 
 
@@ -53,11 +53,44 @@ def agenda(session: Session, plenary: Plenary) -> list[PlenaryItem]:
     )
 
 
+#: States in which a draft still awaits its approval at a plenary.
+_BEFORE_APPROVAL = frozenset({ReportStatus.DRAFTING, ReportStatus.PANEL_REVIEW})
+#: States after adoption.
+_ADOPTED = frozenset({ReportStatus.ADOPTED, ReportStatus.TRANSMITTED, ReportStatus.PUBLISHED})
+
+
 def add_agenda_item(
     session: Session, plenary: Plenary, report: Report, kind: PlenaryItemKind, actor: User
 ) -> PlenaryItem:
     """Put ``report`` on the plenary's agenda for approval of the draft or adoption.
-    Raises ReportError when it is there already for the same decision."""
+
+    Raises ReportError when it is there already for the same decision, or when the
+    decision can no longer be taken: a draft is approved only before it goes to the
+    Party (procedure step 7), a report adopted only once (step 10), and at a plenary
+    later than the one that approved its draft."""
+    status = ReportStatus(report.status)
+    if kind == PlenaryItemKind.APPROVE_DRAFT and status not in _BEFORE_APPROVAL:
+        raise ReportError(_l("This draft has been approved already."))
+    if kind == PlenaryItemKind.ADOPT:
+        if status in _ADOPTED:
+            raise ReportError(_l("This report has been adopted already."))
+        approved = session.exec(
+            select(Plenary)
+            .join(PlenaryItem, col(PlenaryItem.plenary_id) == Plenary.id)
+            .where(
+                PlenaryItem.report_id == report.id,
+                PlenaryItem.kind == PlenaryItemKind.APPROVE_DRAFT,
+                col(PlenaryItem.done_at).is_not(None),
+            )
+        ).first()
+        if approved is not None and plenary.start_date <= approved.start_date:
+            raise ReportError(
+                _l(
+                    "The final report is adopted at a later plenary than %(plenary)s,"
+                    " which approved the draft.",
+                    plenary=approved.name,
+                )
+            )
     exists = session.exec(
         select(PlenaryItem).where(
             PlenaryItem.plenary_id == plenary.id,

@@ -185,3 +185,36 @@ def test_a_report_from_draft_to_the_next_rounds_questions(
     )
     loaded = load_round_file(round_file)
     assert section["id"] in [x.id for x in loaded.questionnaire_for("party", "AM").sections()]
+
+
+def test_the_agenda_refuses_decisions_that_can_no_longer_be_taken(app: Flask, data: Data) -> None:
+    """A published report cannot be put on an agenda for adoption; a draft already sent
+    cannot be approved again; adoption needs a plenary later than the approval."""
+    from tests.reports.followup_data import published_report
+
+    with app.app_context():
+        s = db.session
+        sec = s.get(User, data.users["secretariat"])
+        assert sec is not None
+        report = published_report(s, data.am_evaluation, data.users["panel"])
+        later = plenaries.create_plenary(s, sec, "70th plenary", date(2027, 1, 4), date(2027, 1, 8))
+        with pytest.raises(services.ReportError, match="adopted already"):
+            plenaries.add_agenda_item(s, later, report, PlenaryItemKind.ADOPT, sec)
+        with pytest.raises(services.ReportError, match="approved already"):
+            plenaries.add_agenda_item(s, later, report, PlenaryItemKind.APPROVE_DRAFT, sec)
+
+        ev = s.get(Evaluation, data.ua_evaluation)
+        panel = s.get(User, data.users["panel"])
+        assert ev is not None and panel is not None
+        draft = services.start_report(s, ev, panel, "UA", ["One"])
+        services.add_paragraph(s, draft, services.chapters(s, draft)[0], panel, "Text.")
+        with freeze_time("2027-01-05 09:00:00"):
+            plenaries.add_agenda_item(s, later, draft, PlenaryItemKind.APPROVE_DRAFT, sec)
+            cycle.transition(s, draft, "submit_for_review", panel)
+            cycle.transition(s, draft, "approve_draft", sec, plenary=later)
+        with pytest.raises(services.ReportError, match="later plenary than 70th plenary"):
+            plenaries.add_agenda_item(s, later, draft, PlenaryItemKind.ADOPT, sec)
+        next_one = plenaries.create_plenary(
+            s, sec, "71st plenary", date(2027, 3, 1), date(2027, 3, 5)
+        )
+        plenaries.add_agenda_item(s, next_one, draft, PlenaryItemKind.ADOPT, sec)
