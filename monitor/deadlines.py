@@ -31,6 +31,7 @@ from monitor.accounts.models import Role, User
 from monitor.core.time import add_months, utcnow
 from monitor.reports.models import CommentStage, Report, ReportComment, ReportStatus
 from monitor.reports.recommendation_models import Recommendation, RecommendationStatus
+from monitor.reports.services import FINAL
 from monitor.rounds.models import Audience, Evaluation, EvaluationRound
 from monitor.submissions.models import Reply, ReplyStatus
 
@@ -142,15 +143,7 @@ def _additional_requests(f: Facts) -> Iterable[Milestone]:
 
 
 #: Report states in which the Party's comments on the draft are no longer awaited.
-_PAST_DRAFT_COMMENTS = frozenset(
-    {
-        ReportStatus.PARTY_COMMENTED,
-        ReportStatus.REVISING,
-        ReportStatus.ADOPTED,
-        ReportStatus.TRANSMITTED,
-        ReportStatus.PUBLISHED,
-    }
-)
+_PAST_DRAFT_COMMENTS = frozenset({ReportStatus.PARTY_COMMENTED, ReportStatus.REVISING}) | FINAL
 
 
 def _first_sent(f: Facts, stage: CommentStage) -> date | None:

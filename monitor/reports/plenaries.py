@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 from monitor.accounts.models import User
 from monitor.core.audit import record
 from monitor.reports.models import Plenary, PlenaryItem, PlenaryItemKind, Report, ReportStatus
-from monitor.reports.services import ReportError
+from monitor.reports.services import FINAL, ReportError
 
 
 def create_plenary(
@@ -55,8 +55,6 @@ def agenda(session: Session, plenary: Plenary) -> list[PlenaryItem]:
 
 #: States in which a draft still awaits its approval at a plenary.
 _BEFORE_APPROVAL = frozenset({ReportStatus.DRAFTING, ReportStatus.PANEL_REVIEW})
-#: States after adoption.
-_ADOPTED = frozenset({ReportStatus.ADOPTED, ReportStatus.TRANSMITTED, ReportStatus.PUBLISHED})
 
 
 def add_agenda_item(
@@ -72,7 +70,7 @@ def add_agenda_item(
     if kind == PlenaryItemKind.APPROVE_DRAFT and status not in _BEFORE_APPROVAL:
         raise ReportError(_l("This draft has been approved already."))
     if kind == PlenaryItemKind.ADOPT:
-        if status in _ADOPTED:
+        if status in FINAL:
             raise ReportError(_l("This report has been adopted already."))
         approved = session.exec(
             select(Plenary)
