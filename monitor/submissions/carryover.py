@@ -22,7 +22,7 @@ over from round N — confirm or update". They are never submitted silently:
   never carried, nor groups with a file member.
 """
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from flask_babel import gettext as _
@@ -157,14 +157,25 @@ def carry_over(session: Session, reply: Reply, actor: User | None = None) -> int
     return len(copied)
 
 
-def carried_answers(session: Session, reply: Reply) -> dict[str, int]:
+def carried_answers(
+    session: Session, reply: Reply, answers: Iterable[Any] | None = None
+) -> dict[str, int]:
     """Answer key -> number of the round it was carried over from, for the reply's
-    answers still awaiting confirmation (one query, plus one per source reply)."""
-    rows = session.exec(
-        select(Answer.item_id, Answer.carried_over_from_reply_id).where(
-            Answer.reply_id == reply.id, col(Answer.carried_over_from_reply_id).is_not(None)
-        )
-    ).all()
+    answers still awaiting confirmation (one query, plus one per source reply).
+    ``answers``: the reply's answers already loaded (objects or rows with ``item_id`` and
+    ``carried_over_from_reply_id``), read instead of the query."""
+    if answers is None:
+        rows = session.exec(
+            select(Answer.item_id, Answer.carried_over_from_reply_id).where(
+                Answer.reply_id == reply.id, col(Answer.carried_over_from_reply_id).is_not(None)
+            )
+        ).all()
+    else:
+        rows = [
+            (a.item_id, a.carried_over_from_reply_id)
+            for a in answers
+            if a.carried_over_from_reply_id is not None
+        ]
     numbers: dict[int, int] = {}
     out: dict[str, int] = {}
     for key, source_id in rows:

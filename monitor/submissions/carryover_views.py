@@ -3,6 +3,7 @@
 the section page, and the helpers the section page, the task list and the answers use
 to mark carried answers."""
 
+from collections.abc import Iterable
 from typing import Any
 
 from flask import Blueprint, abort, flash, g, redirect, request, url_for
@@ -19,12 +20,19 @@ from monitor.submissions.models import Answer, Reply
 bp = Blueprint("carryover", __name__)
 
 
-def _carried(reply: Reply) -> dict[str, int]:
-    """Answer key -> round number, once per request and reply."""
+def _carried(reply: Reply, answers: Iterable[Any] | None = None) -> dict[str, int]:
+    """Answer key -> round number, once per request and reply (``answers``: see
+    :func:`~monitor.submissions.carryover.carried_answers`)."""
     cache: dict[int, dict[str, int]] = g.setdefault("_carried_answers", {})
     if reply.id not in cache:
-        cache[reply.id] = carryover.carried_answers(db.session, reply)  # type: ignore[index]
+        cache[reply.id] = carryover.carried_answers(db.session, reply, answers)  # type: ignore[index]
     return cache[reply.id]  # type: ignore[index]
+
+
+def remember_answers(reply: Reply, answers: Iterable[Any]) -> None:
+    """Tell this request's carried-over lookups the reply's answers, loaded by the page
+    anyway (saves a query)."""
+    _carried(reply, answers)
 
 
 def carried_round(answer: Answer | None) -> int | None:

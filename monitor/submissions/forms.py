@@ -74,6 +74,7 @@ from monitor.submissions.definitions import (
     table_rows,
 )
 from monitor.submissions.files import attachment_ids
+from monitor.submissions.section_markup import COMPILING, checked_slot
 
 #: Reads a file field: ``(item, field name) -> new answer`` (see
 #: :class:`monitor.submissions.attachments.FileFieldReader`).
@@ -112,9 +113,19 @@ class _HiddenInput(HiddenInput):
 class _RadioInput(RadioInput):
     html_params = staticmethod(html_params)
 
+    def __call__(self, field: Field, **kwargs: Any) -> Markup:
+        if COMPILING.get():  # a slot where "checked" goes (see section_markup)
+            return checked_slot(field, super().__call__(field, **kwargs))
+        return super().__call__(field, **kwargs)
+
 
 class _CheckboxInput(CheckboxInput):
     html_params = staticmethod(html_params)
+
+    def __call__(self, field: Field, **kwargs: Any) -> Markup:
+        if COMPILING.get():
+            return checked_slot(field, super().__call__(field, **kwargs))
+        return super().__call__(field, **kwargs)
 
 
 class TextField(StringField):

@@ -8,6 +8,7 @@ validation so nothing typed is lost; submission validates the whole reply
 
 from typing import Any
 
+import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
@@ -101,6 +102,24 @@ def answers_of(session: Session, reply: Reply) -> dict[str, Answer]:
     """The reply's answers keyed by item id (one query)."""
     rows = session.exec(select(Answer).where(Answer.reply_id == reply.id)).all()
     return {a.item_id: a for a in rows}
+
+
+def answer_rows(session: Session, reply: Reply) -> dict[str, Any]:
+    """The reply's answers keyed by item id, as read-only rows with the attributes of an
+    :class:`Answer` that a page showing them reads: ``item_id``, ``reply_id``, ``value``,
+    ``updated_at`` (UTC), ``updated_by_id`` and ``carried_over_from_reply_id`` (one
+    query). Loading 150 ORM objects instead took about 1.5 ms of a 10 ms section page
+    (``benchmarks/section_page.py``); use :func:`answers_of` to change answers."""
+    columns: list[Any] = [
+        Answer.item_id,
+        Answer.reply_id,
+        Answer.value,
+        Answer.updated_at,
+        Answer.updated_by_id,
+        Answer.carried_over_from_reply_id,
+    ]
+    rows = session.execute(sa.select(*columns).where(Answer.reply_id == reply.id))  # type: ignore[arg-type]
+    return {row.item_id: row for row in rows}
 
 
 def answer_values(session: Session, reply: Reply) -> dict[str, Any]:

@@ -39,7 +39,16 @@ from monitor.questionnaires.schema import GroupItem
 from monitor.questionnaires.visibility import hidden_items, hidden_members, parsed
 from monitor.rounds.access import evaluation_or_404
 from monitor.rounds.models import Audience, Evaluation, EvaluationRound
-from monitor.submissions import attachments, conflicts, receipts, services, stash, team_views
+from monitor.submissions import (
+    attachments,
+    carryover_views,
+    conflicts,
+    receipts,
+    section_markup,
+    services,
+    stash,
+    team_views,
+)
 from monitor.submissions.access import (
     can_edit_reply,
     can_edit_section,
@@ -76,6 +85,8 @@ def _register_table_helpers(state: Any) -> None:
         table_columns=table_columns,
         column_groups=column_groups,
         condition_json=_condition_json,
+        hidden_attribute=section_markup.hidden_attribute,
+        answer_note=section_markup.answer_note,
         is_not_available=lambda text: (
             isinstance(text, str) and text.strip().casefold() in NOT_AVAILABLE_MARKS
         ),
@@ -170,7 +181,7 @@ def section(reply_id: int, section_id: str) -> str | Response | tuple[str, int]:
         )
     # --- end multi-agency reply
     locale = current_language()
-    answers = services.answers_of(db.session, reply)
+    answers = services.answer_rows(db.session, reply)  # read-only rows
     stored = {k: a.value for k, a in answers.items()}
     if request.method == "GET" and request.args.get("resume"):  # --- kept posts
         kept = stash.take_stash(db.session, request.args["resume"], request.path)
@@ -253,14 +264,17 @@ def section(reply_id: int, section_id: str) -> str | Response | tuple[str, int]:
         return redirect(url_for("submissions.section", reply_id=reply.id, section_id=sec.id))
     entries = entry_counts(sec, stored, {})
     entries = with_added_entry(sec, entries, stored, request.args.get("add"))
-    form = build_form_class(sec, entries)(data=form_data(sec, stored, locale, entries))
+    data = form_data(sec, stored, locale, entries)
     sections = definition.sections()
     index = [s.id for s in sections].index(sec.id)
     author_ids = {a.updated_by_id for a in answers.values() if a.updated_by_id}
-    authors = {
-        u.id: u.name
-        for u in db.session.exec(select(User).where(User.id.in_(author_ids)))  # type: ignore[union-attr]
-    }
+    authors = {current_user.id: current_user.name}
+    if author_ids - {current_user.id}:
+        authors.update(
+            (u.id, u.name)
+            for u in db.session.exec(select(User).where(User.id.in_(author_ids)))  # type: ignore[union-attr]
+        )
+    carryover_views.remember_answers(reply, answers.values())  # a query less
     error_list: list[Problem] = []
     errors: dict[str, list[Note]] = {}  # HTML id of a field -> its errors and warnings
     if request.args.get("check"):
@@ -291,25 +305,32 @@ def section(reply_id: int, section_id: str) -> str | Response | tuple[str, int]:
                 error_list.append(p)
                 errors.setdefault(p.anchor, []).append(Note(message))
     # --- end file items
+    fields = section_markup.render_fields(
+        sec,
+        data,
+        answers,
+        authors,
+        _hidden_keys(definition, sec, stored),
+        lambda: build_form_class(sec, entries)(data=data),
+        errors,
+        file_fields,
+    )
     return render_template(
         "submissions/section.html",
         definition=definition,
         section=sec,
-        form=form,
-        answers=answers,
+        fields=fields,
         position=index + 1,
         total=len(sections),
         is_last=index + 1 == len(sections),
-        errors=errors,
         error_list=error_list,
-        authors=authors,
-        hidden_keys=_hidden_keys(definition, sec, stored),
         outside=json.dumps(_outside_values(definition, sec, stored)),
-        file_fields=file_fields,
         base=json.dumps(conflicts.section_base(sec, stored)),  # no silent overwrite
         pending=conflicts.pending_save(db.session, reply, sec.id, current_user),
         **team_views.section_status_context(reply, evaluation, sec.id),  # multi-agency reply
-        **_context(reply, evaluation),
+        reply=reply,
+        evaluation=evaluation,
+        party=db.session.get(Party, evaluation.party_id),
     )
 
 
