@@ -27,6 +27,7 @@ from sqlmodel import Session, select
 
 from monitor.accounts.models import User
 from monitor.core.audit import record
+from monitor.core.memo import IdentityCache
 from monitor.questionnaires.schema import Section
 from monitor.submissions import services, team
 from monitor.submissions.definitions import answerable, other_key
@@ -43,9 +44,17 @@ def value_digest(value: Any) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
+_SECTION_KEYS: IdentityCache[list[str]] = IdentityCache(256)
+
+
 def section_keys(section: Section) -> list[str]:
     """The answer keys a section's form posts: its answerable items' ids and the
-    ``<id>__other`` keys of choice items with a "please specify" option."""
+    ``<id>__other`` keys of choice items with a "please specify" option (kept per
+    section object; do not change the list)."""
+    return _SECTION_KEYS.get((section,), (), lambda: _section_keys(section))
+
+
+def _section_keys(section: Section) -> list[str]:
     keys: list[str] = []
     for item in answerable(section.items):
         keys.append(item.id)

@@ -20,9 +20,7 @@ are stored canonically only when they parse in the user's locale
 """
 
 import re
-import threading
 import weakref
-from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -50,6 +48,7 @@ from monitor.core.i18n import (
     parse_number,
     qtext,
 )
+from monitor.core.memo import IdentityCache
 from monitor.questionnaires.schema import (
     DateItem,
     FileItem,
@@ -294,12 +293,8 @@ def _add_fields(attrs: dict[str, Field], item: ItemBase, name: str) -> None:
         attrs[name + "__" + EXPLANATION] = TextAreaField(_("Explain the figures flagged"))
 
 
-#: Built form classes, most recently used last: (id of the section, entries, locale, id of
-#: the translations) -> (section, translations, class). The section and translations are
-#: kept so that their ids cannot be reused while the entry lives.
-_FORM_CLASSES: "OrderedDict[tuple[Any, ...], tuple[Any, Any, type[FlaskForm]]]" = OrderedDict()
-_FORM_CLASSES_MAX = 128
-_FORM_CLASSES_LOCK = threading.Lock()
+#: Built form classes: per section object, entries, locale and translations.
+_FORM_CLASSES: IdentityCache[type[FlaskForm]] = IdentityCache(128)
 
 
 def build_form_class(
@@ -318,24 +313,10 @@ def build_form_class(
     section made for one request (see :func:`section_part`)."""
     if not cache:
         return _new_form_class(section, entries)
-    translations = get_translations()
-    key = (
-        id(section),
-        tuple(sorted((entries or {}).items())),
-        str(get_locale()),
-        id(translations),
+    extra = (tuple(sorted((entries or {}).items())), str(get_locale()))
+    return _FORM_CLASSES.get(
+        (section, get_translations()), extra, lambda: _new_form_class(section, entries)
     )
-    with _FORM_CLASSES_LOCK:
-        hit = _FORM_CLASSES.get(key)
-        if hit is not None and hit[0] is section and hit[1] is translations:
-            _FORM_CLASSES.move_to_end(key)
-            return hit[2]
-    cls = _new_form_class(section, entries)
-    with _FORM_CLASSES_LOCK:
-        _FORM_CLASSES[key] = (section, translations, cls)
-        while len(_FORM_CLASSES) > _FORM_CLASSES_MAX:
-            _FORM_CLASSES.popitem(last=False)
-    return cls
 
 
 def _new_form_class(section: Section, entries: Mapping[str, int] | None) -> type[FlaskForm]:

@@ -29,8 +29,6 @@ immutable, so app servers stay stateless.
 """
 
 import re
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -43,6 +41,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup, escape
 from wtforms import Field, RadioField, SelectField, SelectMultipleField
 
+from monitor.core.memo import IdentityCache
 from monitor.questionnaires.schema import (
     FileItem,
     GroupItem,
@@ -242,8 +241,7 @@ def _compile(section: Section) -> CompiledSection:
     return CompiledSection(items, tables)
 
 
-_CACHE: "OrderedDict[tuple[Any, ...], tuple[Section, Any, CompiledSection]]" = OrderedDict()
-_LOCK = threading.Lock()
+_CACHE: IdentityCache[CompiledSection] = IdentityCache(CACHE_SIZE)
 
 
 def compiled_section(section: Section) -> CompiledSection:
@@ -251,18 +249,7 @@ def compiled_section(section: Section) -> CompiledSection:
     section object (definitions are cached per questionnaire version, see
     :func:`~monitor.submissions.definitions.definition_of`), language and catalogs."""
     translations = get_translations()
-    key = (id(section), str(get_locale()), id(translations))
-    with _LOCK:
-        hit = _CACHE.get(key)
-        if hit is not None and hit[0] is section and hit[1] is translations:
-            _CACHE.move_to_end(key)
-            return hit[2]
-    compiled = _compile(section)
-    with _LOCK:
-        _CACHE[key] = (section, translations, compiled)
-        while len(_CACHE) > CACHE_SIZE:
-            _CACHE.popitem(last=False)
-    return compiled
+    return _CACHE.get((section, translations), (str(get_locale()),), lambda: _compile(section))
 
 
 # --- rendering -----------------------------------------------------------------------------
