@@ -13,8 +13,9 @@
 
 from flask import abort
 from flask_login import current_user
+from sqlmodel import col, select
 
-from monitor.accounts.models import Role, User
+from monitor.accounts.models import Party, Role, User
 from monitor.extensions import db
 from monitor.rounds.models import Audience, Evaluation
 from monitor.submissions.models import Reply, ReplyStatus
@@ -67,10 +68,21 @@ def can_submit_reply(user: User, reply: Reply, evaluation: Evaluation) -> bool:
 
 def reply_or_404(reply_id: int) -> tuple[Reply, Evaluation]:
     """Load a reply the current user may see, with its evaluation; 404 otherwise."""
-    reply = db.session.get(Reply, reply_id)
-    if reply is None:
-        abort(404)
-    evaluation = db.session.get(Evaluation, reply.evaluation_id)
-    if evaluation is None or not can_view_reply(current_user, reply, evaluation):
-        abort(404)
+    reply, evaluation, _party = reply_with_party_or_404(reply_id)
     return reply, evaluation
+
+
+def reply_with_party_or_404(reply_id: int) -> tuple[Reply, Evaluation, Party | None]:
+    """:func:`reply_or_404` with the evaluation's Party, in one query."""
+    row = db.session.exec(
+        select(Reply, Evaluation, Party)
+        .join(Evaluation, col(Evaluation.id) == Reply.evaluation_id)
+        .join(Party, col(Party.id) == Evaluation.party_id, isouter=True)
+        .where(Reply.id == reply_id)
+    ).first()
+    if row is None:
+        abort(404)
+    reply, evaluation, party = row
+    if not can_view_reply(current_user, reply, evaluation):
+        abort(404)
+    return reply, evaluation, party

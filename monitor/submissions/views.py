@@ -55,6 +55,7 @@ from monitor.submissions.access import (
     can_submit_reply,
     is_respondent,
     reply_or_404,
+    reply_with_party_or_404,
 )
 from monitor.submissions.definitions import answerable, definition_of, find_section
 from monitor.submissions.forms import (
@@ -165,7 +166,7 @@ def _keep_expired_post(view: Callable[..., Any]) -> Callable[..., Any]:
 def section(reply_id: int, section_id: str) -> str | Response | tuple[str, int]:
     """One section as a page of fields. POST saves a draft without validation; the
     language buttons save first, then switch, so nothing typed is lost."""
-    reply, evaluation = reply_or_404(reply_id)
+    reply, evaluation, party = reply_with_party_or_404(reply_id)
     if not can_edit_reply(current_user, reply, evaluation):
         return redirect(url_for("submissions.reply_view", reply_id=reply.id, _anchor=section_id))
     definition = definition_of(db.session, reply.questionnaire_version_id)
@@ -330,7 +331,7 @@ def section(reply_id: int, section_id: str) -> str | Response | tuple[str, int]:
         **team_views.section_status_context(reply, evaluation, sec.id),  # multi-agency reply
         reply=reply,
         evaluation=evaluation,
-        party=db.session.get(Party, evaluation.party_id),
+        party=party,
     )
 
 
@@ -372,9 +373,11 @@ def _hidden_keys(definition: Any, sec: Any, stored: dict[str, Any]) -> set[str]:
     answers post back unchanged and the browser can reveal them."""
     hidden = hidden_items(definition, stored)
     keys = {i.id for i in sec.items if i.id in hidden}
-    shown = visible_answers(definition, stored)
+    shown: dict[str, Any] | None = None
     for item in sec.items:
         if isinstance(item, GroupItem) and isinstance(stored.get(item.id), list):
+            if shown is None:
+                shown = visible_answers(definition, stored)
             for e, entry in enumerate(stored[item.id]):
                 if isinstance(entry, dict):
                     for member_id in hidden_members(item, entry, shown):
@@ -388,12 +391,14 @@ def _outside_values(definition: Any, sec: Any, stored: dict[str, Any]) -> dict[s
     own = {i.id for i in sec.items} | {
         m.id for i in sec.items if isinstance(i, GroupItem) for m in i.items
     }
-    shown = visible_answers(definition, stored)
     names: set[str] = set()
     for item in [*sec.items, *(m for i in sec.items if isinstance(i, GroupItem) for m in i.items)]:
         tree = parsed(item.show_if) if item.show_if else None
         if tree is not None:
             names.update(r.name for r in references(tree))
+    if not names - own:
+        return {}
+    shown = visible_answers(definition, stored)
     return {n: shown.get(n) for n in sorted(names - own)}
 
 
