@@ -417,8 +417,40 @@ def _field(form: FlaskForm, name: str) -> Any:
     return field.data if field is not None else None
 
 
+class _Fields:
+    """The data of a section form's fields, read from a built form
+    (:func:`values_from_form`) or straight from the posted data (:func:`values_from_post`).
+    ``text`` reads a text, hidden or text area field; ``choice`` a radio button or
+    select field; ``choices`` a set of checkboxes."""
+
+    def __init__(self, form: FlaskForm | None = None, formdata: Any = None) -> None:
+        self.form, self.formdata = form, formdata
+
+    def text(self, name: str) -> Any:
+        if self.form is not None:
+            return _field(self.form, name)
+        # StringField: the first value posted, else its default, None
+        values = self.formdata.getlist(name) if self.formdata is not None else []
+        return values[0] if values else None
+
+    def choice(self, name: str) -> Any:
+        if self.form is not None:
+            return _field(self.form, name)
+        # SelectField (coerce=str): the first value posted, else None
+        values = self.formdata.getlist(name) if self.formdata is not None else []
+        return str(values[0]) if values else None
+
+    def choices(self, name: str) -> Any:
+        if self.form is not None:
+            return _field(self.form, name)
+        # SelectMultipleField: every value posted; with no form data at all, None
+        if self.formdata is None:
+            return None
+        return [str(v) for v in self.formdata.getlist(name)]
+
+
 def _read(
-    form: FlaskForm,
+    form: _Fields,
     item: ItemBase,
     name: str,
     locale: str,
@@ -437,37 +469,40 @@ def _read(
     # --- end file items
     if isinstance(item, SingleChoiceItem | MultipleChoiceItem):
         if isinstance(item, MultipleChoiceItem):
-            out[key] = list(_field(form, name) or []) or None
+            out[key] = list(form.choices(name) or []) or None
         else:
-            out[key] = _text(_field(form, name))
+            out[key] = _text(form.choice(name))
         if any(o.specify for o in item.options):
-            out[other_key(key)] = _text(_field(form, other_key(name)))
+            out[other_key(key)] = _text(form.text(other_key(name)))
     elif isinstance(item, NumberItem):
-        out[key] = _number(_field(form, name), locale)
+        out[key] = _number(form.text(name), locale)
     elif isinstance(item, MoneyItem):
-        amount = _number(_field(form, name + "__amount"), locale)
+        amount = _number(form.text(name + "__amount"), locale)
         out[key] = (
-            {"amount": amount, "currency": _field(form, name + "__currency")}
+            {"amount": amount, "currency": form.choice(name + "__currency")}
             if amount is not None
             else None
         )
     elif isinstance(item, StatisticsTableItem):
         cells: dict[str, Any] = {}
+        columns = table_columns(item)
         for r, (row, _rl) in enumerate(table_rows(item)):
-            for c, (col, _cl, _g) in enumerate(table_columns(item)):
+            for c, (col, _cl, _g) in enumerate(columns):
                 field = cell_field_name(name, r, c)
-                v = parse_cell(_field(form, field), locale, _text(_field(form, field + "__reason")))
+                v = parse_cell(form.text(field), locale, _text(form.text(field + "__reason")))
                 if v is not None:
                     cells[f"{row}|{col}"] = v
-        explanation = _text(_field(form, name + "__" + EXPLANATION))
+        explanation = _text(form.text(name + "__" + EXPLANATION))
         if explanation:
             cells[EXPLANATION] = explanation
         out[key] = cells or None
+    elif isinstance(item, YesNoItem):
+        out[key] = _text(form.choice(name))
     elif isinstance(item, YearItem | DateItem):
-        t = _text(_field(form, name))
+        t = _text(form.text(name))
         out[key] = t.strip() if t else None
     else:
-        out[key] = _text(_field(form, name))
+        out[key] = _text(form.text(name))
 
 
 def values_from_form(
@@ -481,10 +516,36 @@ def values_from_form(
     A blank answer is None. A repeatable group's value is the list of its non-blank
     entries, each mapping member id to value; ``remove`` = (group id, entry index) drops
     that entry. File fields are read by ``files`` (which stores their uploads)."""
+    return _values(_Fields(form=form), section, locale, remove, files)
+
+
+def values_from_post(
+    formdata: Any,
+    section: Section,
+    locale: str,
+    remove: tuple[str, int] | None = None,
+    files: FileReader | None = None,
+) -> dict[str, Any]:
+    """As :func:`values_from_form` on the section's form (:func:`build_form_class`, with
+    the entries of :func:`entry_counts`) filled from ``formdata`` (a werkzeug MultiDict,
+    what a FlaskForm reads: ``request.form``, with ``request.files`` when files were
+    posted; None for a post without data), without building the form: the same answers,
+    read the way WTForms reads each kind of field. A large section's form has hundreds of
+    fields; building one for every save cost more than the rest of the save."""
+    return _values(_Fields(formdata=formdata), section, locale, remove, files)
+
+
+def _values(
+    form: _Fields,
+    section: Section,
+    locale: str,
+    remove: tuple[str, int] | None,
+    files: FileReader | None,
+) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for item in answerable(section.items):
         if isinstance(item, GroupItem):
-            raw = _field(form, item.id + "__count")
+            raw = form.text(item.id + "__count")
             count = int(raw) if isinstance(raw, str) and raw.isdigit() else 0
             count = min(count, item.max_entries)
             entries: list[dict[str, Any]] = []
