@@ -17,7 +17,8 @@ from sqlmodel import col, select
 
 from monitor.accounts.models import Party, Role, User
 from monitor.extensions import db
-from monitor.rounds.models import Audience, Evaluation
+from monitor.rounds.models import Audience, Evaluation, QuestionnaireVersion
+from monitor.submissions.definitions import remember_content_hash
 from monitor.submissions.models import Reply, ReplyStatus
 from monitor.submissions.team import is_assigned
 
@@ -73,16 +74,26 @@ def reply_or_404(reply_id: int) -> tuple[Reply, Evaluation]:
 
 
 def reply_with_party_or_404(reply_id: int) -> tuple[Reply, Evaluation, Party | None]:
-    """:func:`reply_or_404` with the evaluation's Party, in one query."""
+    """:func:`reply_or_404` with the evaluation's Party, in one query. The query also
+    reads the content hash of the reply's questionnaire version, for
+    :func:`~monitor.submissions.definitions.definition_of` (every view of a reply needs
+    its definition next: it then needs no query of its own)."""
     row = db.session.exec(
-        select(Reply, Evaluation, Party)
+        select(Reply, Evaluation, Party, QuestionnaireVersion.content_hash)
         .join(Evaluation, col(Evaluation.id) == Reply.evaluation_id)
         .join(Party, col(Party.id) == Evaluation.party_id, isouter=True)
+        .join(
+            QuestionnaireVersion,
+            col(QuestionnaireVersion.id) == Reply.questionnaire_version_id,
+            isouter=True,
+        )
         .where(Reply.id == reply_id)
     ).first()
     if row is None:
         abort(404)
-    reply, evaluation, party = row
+    reply, evaluation, party, content_hash = row
     if not can_view_reply(current_user, reply, evaluation):
         abort(404)
+    if content_hash is not None:
+        remember_content_hash(db.session, reply.questionnaire_version_id, content_hash)
     return reply, evaluation, party

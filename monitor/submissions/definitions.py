@@ -4,12 +4,23 @@ import json
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlmodel import Session, select
 
 from monitor.core.i18n import N_
-from monitor.questionnaires.schema import ItemBase, QuestionnaireDef, Section, StatisticsTableItem
+from monitor.core.memo import IdentityCache
+from monitor.questionnaires.conditions import references
+from monitor.questionnaires.schema import (
+    FileItem,
+    GroupItem,
+    ItemBase,
+    QuestionnaireDef,
+    Section,
+    StatisticsTableItem,
+)
+from monitor.questionnaires.visibility import parsed
 from monitor.rounds.models import QuestionnaireVersion
 
 #: Parsed definitions, most recently used last: (id of the engine, version id, content
@@ -21,16 +32,34 @@ _DEFINITIONS_MAX = 64
 _DEFINITIONS_LOCK = threading.Lock()
 
 
+#: Key of ``Session.info`` holding the content hashes of the versions the session has
+#: read (version id -> hash; see :func:`remember_content_hash`).
+_HASHES = "monitor.questionnaire_version_hashes"
+
+
+def remember_content_hash(session: Session, version_id: int, content_hash: str) -> None:
+    """Note a version's content hash read by another query of ``session`` (such as the
+    reply loaded with it, :func:`monitor.submissions.access.reply_or_404`), so that
+    :func:`definition_of` in the same session needs no query of its own. A version never
+    changes once stored, so the note cannot go stale; it lives as long as the session
+    (one request)."""
+    session.info.setdefault(_HASHES, {})[version_id] = content_hash
+
+
 def definition_of(session: Session, version_id: int) -> QuestionnaireDef:
     """The :class:`QuestionnaireDef` of a stored version (parsed once per process: versions
-    are immutable, keyed by id and content hash). Only the hash is read on each call: the
-    definition's JSON (a few hundred kilobytes for a large questionnaire) is loaded and
-    validated on the first call only. Raises LookupError for an unknown id."""
-    content_hash = session.exec(
-        select(QuestionnaireVersion.content_hash).where(QuestionnaireVersion.id == version_id)
-    ).first()
+    are immutable, keyed by id and content hash). Only the hash is read on each call (and
+    not even that when the session has read it already, :func:`remember_content_hash`):
+    the definition's JSON (a few hundred kilobytes for a large questionnaire) is loaded
+    and validated on the first call only. Raises LookupError for an unknown id."""
+    content_hash = session.info.get(_HASHES, {}).get(version_id)
+    if content_hash is None:
+        content_hash = session.exec(
+            select(QuestionnaireVersion.content_hash).where(QuestionnaireVersion.id == version_id)
+        ).first()
     if content_hash is None:
         raise LookupError(f"questionnaire version {version_id} does not exist")
+    remember_content_hash(session, version_id, content_hash)
     engine = session.get_bind()
     key = (id(engine), version_id, content_hash)
     with _DEFINITIONS_LOCK:
@@ -76,6 +105,47 @@ def answer_keys(definition: QuestionnaireDef) -> set[str]:
         if any(getattr(o, "specify", False) for o in getattr(item, "options", None) or []):
             keys.add(other_key(item.id))
     return keys
+
+
+@dataclass(frozen=True)
+class DefinitionFacts:
+    """What saving answers derives from a questionnaire definition, worked out once per
+    definition (:func:`facts_of`) rather than on every save.
+
+    ``answer_keys``: as :func:`answer_keys`. ``condition_keys``: every name a ``show_if``
+    condition of a section-level item reads (what :func:`monitor.questionnaires.
+    visibility.hidden_items` looks up; the visibility of every item follows from the
+    answers under these keys alone). ``file_items``: ids of the section-level items that
+    are file items or groups with a file member (their answers list attachments)."""
+
+    answer_keys: frozenset[str]
+    condition_keys: frozenset[str]
+    file_items: frozenset[str]
+
+
+_FACTS: IdentityCache[DefinitionFacts] = IdentityCache(_DEFINITIONS_MAX)
+
+
+def facts_of(definition: QuestionnaireDef) -> DefinitionFacts:
+    """The :class:`DefinitionFacts` of ``definition`` (kept for as many definitions as
+    :func:`definition_of` keeps, least recently used dropped)."""
+    return _FACTS.get((definition,), (), lambda: _facts(definition))
+
+
+def _facts(definition: QuestionnaireDef) -> DefinitionFacts:
+    condition_keys: set[str] = set()
+    file_item_ids: set[str] = set()
+    for item in definition.items():
+        tree = parsed(item.show_if) if item.show_if else None
+        if tree is not None:
+            condition_keys.update(ref.name for ref in references(tree))
+        if isinstance(item, FileItem) or (
+            isinstance(item, GroupItem) and any(isinstance(m, FileItem) for m in item.items)
+        ):
+            file_item_ids.add(item.id)
+    return DefinitionFacts(
+        frozenset(answer_keys(definition)), frozenset(condition_keys), frozenset(file_item_ids)
+    )
 
 
 def find_section(definition: QuestionnaireDef, section_id: str) -> Section | None:
