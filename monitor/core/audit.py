@@ -24,6 +24,22 @@ def record(
     commits. Returns the event.
     """
     session.flush()
+    return add_event(session, actor_id, action, obj, evaluation_id, **detail)
+
+
+def add_event(
+    session: Session,
+    actor_id: int | None,
+    action: str,
+    obj: Any,
+    evaluation_id: int | None = None,
+    **detail: Any,
+) -> AuditEvent:
+    """As :func:`record`, without flushing first: for an ``obj`` whose id is known, so
+    that what is pending is written once, at commit. Raises ValueError for an object
+    not yet written (no id)."""
+    if obj.id is None:
+        raise ValueError(f"{type(obj).__name__} has no id yet: use record()")
     event = AuditEvent(
         actor_id=actor_id,
         action=action,

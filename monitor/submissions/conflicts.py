@@ -28,7 +28,7 @@ from sqlmodel import Session, select
 from monitor.accounts.models import User
 from monitor.core.audit import record
 from monitor.core.memo import IdentityCache
-from monitor.questionnaires.schema import Section
+from monitor.questionnaires.schema import QuestionnaireDef, Section
 from monitor.submissions import services, team
 from monitor.submissions.definitions import answerable, other_key
 from monitor.submissions.models import Answer, PendingSave, Reply
@@ -102,10 +102,16 @@ def save_section(
     values: dict[str, Any],
     base: dict[str, str] | None,
     language: str,
+    *,
+    answers: services.AnswerMap | None = None,
+    definition: QuestionnaireDef | None = None,
 ) -> SaveResult:
     """Save a section's posted answers (answer key -> stored value) against ``base``
     (answer key -> digest, see the module docstring). Without a base, everything is
-    saved (:func:`monitor.submissions.services.save_answers`).
+    saved (:func:`monitor.submissions.services.save_answers`). ``answers`` (the reply's
+    answers as the caller loaded them, at least those to the keys of ``values``) and
+    ``definition`` (the reply's) spare loading them again; only the answers to the keys
+    posted are read otherwise.
 
     Conflicting answers are not written: they replace the actor's :class:`PendingSave`
     for the section (keys already pending and not posted again are kept). A change
@@ -114,11 +120,14 @@ def save_section(
     the reply is read-only.
     """
     if base is None:
-        changed = services.save_answers(session, reply, actor, values, language)
+        changed = services.save_answers(
+            session, reply, actor, values, language, answers=answers, definition=definition
+        )
         if changed:
             team.section_changed(session, reply, actor, section.id)  # multi-agency reply
         return SaveResult(changed, [], {})
-    answers = services.answers_of(session, reply)
+    if answers is None or not answers.covers(values):
+        answers = services.answers_to(session, reply, values)
     stored = {k: a.value for k, a in answers.items()}
     to_save: dict[str, Any] = {}
     conflicts: dict[str, Any] = {}
@@ -140,7 +149,9 @@ def save_section(
             continue
         conflicts[key] = mine
         theirs_digest[key] = theirs_d
-    changed = services.save_answers(session, reply, actor, to_save, language)
+    changed = services.save_answers(
+        session, reply, actor, to_save, language, answers=answers, definition=definition
+    )
     if changed:
         team.section_changed(session, reply, actor, section.id)  # multi-agency reply
     if conflicts:

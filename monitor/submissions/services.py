@@ -6,6 +6,7 @@ validation so nothing typed is lost; submission validates the whole reply
 (:mod:`monitor.submissions.validation`) and makes it read-only.
 """
 
+from collections.abc import Collection
 from typing import Any
 
 import sqlalchemy as sa
@@ -13,12 +14,13 @@ from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
 from monitor.accounts.models import Organisation, User
-from monitor.core.audit import record
+from monitor.core.audit import add_event, record
 from monitor.core.time import utcnow
+from monitor.questionnaires.schema import QuestionnaireDef
 from monitor.questionnaires.visibility import hidden_items
 from monitor.rounds.models import Audience, Evaluation, QuestionnaireVersion
 from monitor.submissions import carryover, ngo_input
-from monitor.submissions.definitions import answer_keys, definition_of
+from monitor.submissions.definitions import definition_of, facts_of
 from monitor.submissions.models import Answer, Receipt, Reply, ReplyStatus
 from monitor.submissions.receipts import issue_receipt
 from monitor.submissions.revisions import record_revision
@@ -98,10 +100,39 @@ def get_or_create_reply(
     return reply
 
 
-def answers_of(session: Session, reply: Reply) -> dict[str, Answer]:
+class AnswerMap(dict[str, Answer]):
+    """A reply's answers keyed by answer key, as loaded: every answer of the reply
+    (``loaded`` None, :func:`answers_of`) or only those to the keys ``loaded``
+    (:func:`answers_to`); a key of ``loaded`` missing from the map has no answer stored."""
+
+    def __init__(self, answers: dict[str, Answer], loaded: frozenset[str] | None = None):
+        super().__init__(answers)
+        self.loaded = loaded
+
+    def covers(self, keys: Collection[str]) -> bool:
+        """Whether every answer stored under ``keys`` is in the map."""
+        return self.loaded is None or all(k in self.loaded for k in keys)
+
+
+def answers_of(session: Session, reply: Reply) -> AnswerMap:
     """The reply's answers keyed by item id (one query)."""
     rows = session.exec(select(Answer).where(Answer.reply_id == reply.id)).all()
-    return {a.item_id: a for a in rows}
+    return AnswerMap({a.item_id: a for a in rows})
+
+
+def answers_to(session: Session, reply: Reply, keys: Collection[str]) -> AnswerMap:
+    """The reply's answers to the answer keys ``keys`` only (one query, none for no keys):
+    what a save of a few answers compares and writes, without loading the rest."""
+    wanted = frozenset(keys)
+    if not wanted:
+        return AnswerMap({}, wanted)
+    rows = session.exec(
+        select(Answer).where(
+            Answer.reply_id == reply.id,
+            Answer.item_id.in_(wanted),  # type: ignore[attr-defined]
+        )
+    ).all()
+    return AnswerMap({a.item_id: a for a in rows}, wanted)
 
 
 def answer_rows(session: Session, reply: Reply) -> dict[str, Any]:
@@ -128,7 +159,14 @@ def answer_values(session: Session, reply: Reply) -> dict[str, Any]:
 
 
 def save_answers(
-    session: Session, reply: Reply, actor: User, values: dict[str, Any], language: str
+    session: Session,
+    reply: Reply,
+    actor: User,
+    values: dict[str, Any],
+    language: str,
+    *,
+    answers: AnswerMap | None = None,
+    definition: QuestionnaireDef | None = None,
 ) -> int:
     """Save draft answers without validating them.
 
@@ -136,19 +174,28 @@ def save_answers(
     :class:`monitor.submissions.models.Answer`); ids not in the questionnaire are
     ignored. An unchanged answer keeps its author and time. ``language`` is the UI
     language the answers were written in. Returns the number of answers changed.
+    ``answers`` (the reply's answers as the caller loaded them, :func:`answers_of` or
+    :func:`answers_to`) and ``definition`` (the reply's) spare loading them again; the
+    answers are loaded when they do not cover the keys of ``values``, and only those
+    (:func:`_mark_active` reads what else it needs).
 
     Raises SubmissionError when the reply has been submitted (it is then read-only).
     """
     if reply.status == ReplyStatus.SUBMITTED:
         raise SubmissionError(_l("This reply has been submitted and can no longer change."))
-    definition = definition_of(session, reply.questionnaire_version_id)
-    known = answer_keys(definition)
-    existing = answers_of(session, reply)
+    if definition is None:
+        definition = definition_of(session, reply.questionnaire_version_id)
+    known = facts_of(definition).answer_keys
+    keys = [k for k in values if k in known]
+    if answers is None or not answers.covers(keys):
+        answers = answers_to(session, reply, keys)
+    existing = AnswerMap(dict(answers), answers.loaded)  # new answers are added to it
+    # read before anything changes, so that reading flushes nothing
+    others = _other_answers(session, reply, definition, existing)
     now = utcnow()
     changed = 0
-    for item_id, value in values.items():
-        if item_id not in known:
-            continue
+    for item_id in keys:
+        value = values[item_id]
         answer = existing.get(item_id)
         if answer is None:
             if value is None:
@@ -164,24 +211,75 @@ def save_answers(
         answer.updated_by_id = actor.id
         session.add(answer)
         changed += 1
-    _mark_active(definition, existing, session)
+    _mark_active(session, definition, existing, others)
     if changed:
         reply.version += 1
         session.add(reply)
-        record(session, actor.id, "reply.draft_saved", reply, reply.evaluation_id, answers=changed)
+        # one flush for the whole save, at commit (the reply's id is known)
+        add_event(
+            session, actor.id, "reply.draft_saved", reply, reply.evaluation_id, answers=changed
+        )
     return changed
 
 
-def _mark_active(definition: Any, answers: dict[str, Answer], session: Session) -> None:
+def _other_answers(
+    session: Session, reply: Reply, definition: QuestionnaireDef, answers: AnswerMap
+) -> list[Any]:
+    """The reply's answers not in ``answers`` (none when it holds them all), for
+    :func:`_mark_active`, read in one query without building objects: rows of ``id``,
+    ``item_id``, ``active``, and ``value`` where a condition reads it (None otherwise;
+    see :class:`~monitor.submissions.definitions.DefinitionFacts`)."""
+    if answers.loaded is None:
+        return []
+    condition_keys = facts_of(definition).condition_keys - answers.loaded
+    return list(
+        session.execute(
+            sa.select(  # type: ignore[call-overload]
+                Answer.id,
+                Answer.item_id,
+                Answer.active,
+                sa.case(
+                    (Answer.item_id.in_(condition_keys), Answer.value),  # type: ignore[attr-defined]
+                    else_=sa.null(),
+                ).label("value"),
+            ).where(
+                Answer.reply_id == reply.id,
+                Answer.item_id.not_in(answers.loaded),  # type: ignore[attr-defined]
+            )
+        )
+    )
+
+
+def _mark_active(
+    session: Session, definition: QuestionnaireDef, answers: AnswerMap, others: list[Any]
+) -> None:
     """Mark answers to items now hidden (retired, or ``show_if`` false) inactive, and
     answers to shown items active again. Inactive answers are kept, never deleted: the
-    respondent may change the answer that hid them (issue 3, conditional display)."""
-    hidden = hidden_items(definition, {k: a.value for k, a in answers.items()})
+    respondent may change the answer that hid them (issue 3, conditional display).
+
+    Every answer of the reply is checked: those in ``answers`` and the ``others`` (see
+    :func:`_other_answers`); the flags of the others that change are written in one
+    statement each way."""
+    values = {row.item_id: row.value for row in others}
+    values.update({k: a.value for k, a in answers.items()})
+    hidden = hidden_items(definition, values)
     for key, answer in answers.items():
         active = key.split("__", 1)[0] not in hidden
         if answer.active != active:
             answer.active = active
             session.add(answer)
+    flips: dict[bool, list[int]] = {True: [], False: []}
+    for row in others:
+        active = row.item_id.split("__", 1)[0] not in hidden
+        if row.active != active:
+            flips[active].append(row.id)
+    for active, ids in flips.items():
+        if ids:
+            session.execute(
+                sa.update(Answer)
+                .where(Answer.id.in_(ids))  # type: ignore[union-attr]
+                .values(active=active)
+            )
 
 
 def check_reply(session: Session, reply: Reply) -> list[Problem]:

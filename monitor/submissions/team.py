@@ -502,7 +502,10 @@ def section_changed(
     Returns the status it had when it changed, else None."""
     if reply.audience != Audience.PARTY:
         return None
-    status = section_status(session, reply, section_id)
+    # the answers just saved need not be written to read the state: they are written
+    # once, at commit (a state row is never left unwritten: each change flushes)
+    with session.no_autoflush:
+        status = section_status(session, reply, section_id)
     if status in (SectionStatus.NOT_STARTED, SectionStatus.REVIEWED):
         return _change_status(
             session, reply, actor, section_id, SectionStatus.IN_PROGRESS, "answer_saved"

@@ -24,7 +24,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError
 from sqlmodel import select
-from werkzeug.datastructures import MultiDict
+from werkzeug.datastructures import CombinedMultiDict, ImmutableMultiDict, MultiDict
 from werkzeug.wrappers import Response
 
 from monitor.accounts.models import Organisation, Party, User
@@ -57,7 +57,7 @@ from monitor.submissions.access import (
     reply_or_404,
     reply_with_party_or_404,
 )
-from monitor.submissions.definitions import answerable, definition_of, find_section
+from monitor.submissions.definitions import answerable, definition_of, facts_of, find_section
 from monitor.submissions.forms import (
     NOT_AVAILABLE_MARKS,
     build_form_class,
@@ -68,6 +68,7 @@ from monitor.submissions.forms import (
     removed_entry,
     section_part,
     values_from_form,
+    values_from_post,
     with_added_entry,
 )
 from monitor.submissions.progress import section_progress
@@ -206,7 +207,17 @@ def section(reply_id: int, section_id: str) -> str | Response | tuple[str, int]:
         # --- no silent overwrite: answers changed meanwhile by someone else are kept
         # pending and the conflict page is shown (409); the rest of the post is saved
         base = conflicts.parse_base(request.form.get(conflicts.BASE_FIELD))
-        result = conflicts.save_section(db.session, reply, current_user, sec, values, base, locale)
+        result = conflicts.save_section(
+            db.session,
+            reply,
+            current_user,
+            sec,
+            values,
+            base,
+            locale,
+            answers=answers,
+            definition=definition,
+        )
         db.session.commit()
         if result.conflicts:
             return _conflict_page(reply, evaluation, definition, sec), 409
@@ -342,15 +353,14 @@ def _posted_values(
     stored: dict[str, Any],
     locale: str,
     remove: tuple[str, int] | None = None,
-    partial: bool = False,
 ) -> tuple[dict[str, Any], "attachments.FileFieldReader"]:
     """The answers of the posted section form (answer key -> stored value; see
-    :func:`values_from_form`), for the Save buttons and the autosave alike, and the file
+    :func:`values_from_post`), for the Save buttons and the autosave alike, and the file
     reader that stored the accepted uploads as the form was read (its ``problems`` list
-    the refused files). ``remove`` drops a group entry. ``partial``: ``sec`` is the part
-    of the section a partial post answers (:func:`posted_items`)."""
-    counts = entry_counts(sec, stored, request.form)
-    form = build_form_class(sec, counts, cache=not partial)()
+    the refused files). ``remove`` drops a group entry. ``sec`` may be the part of the
+    section a partial post answers (:func:`posted_items`); ``stored`` must then hold at
+    least the answers of that part, and every answer when the part has file items (their
+    reader offers the reply's other attachments)."""
     file_reader = attachments.FileFieldReader(
         db.session,
         current_storage(),
@@ -363,8 +373,19 @@ def _posted_values(
         request.form,
         current_app.config["MAX_UPLOAD_BYTES"],
     )
-    values = values_from_form(form, sec, locale, remove=remove, files=file_reader)
+    values = values_from_post(_formdata(), sec, locale, remove=remove, files=file_reader)
     return values, file_reader
+
+
+def _formdata() -> Any:
+    """The posted data as a FlaskForm reads it (``FlaskForm.Meta.wrap_formdata``)."""
+    if request.files:
+        return CombinedMultiDict((request.files, request.form))
+    if request.form:
+        return request.form
+    if request.is_json:
+        return ImmutableMultiDict(request.get_json())
+    return None
 
 
 def _hidden_keys(definition: Any, sec: Any, stored: dict[str, Any]) -> set[str]:
@@ -709,15 +730,29 @@ def autosave(reply_id: int, section_id: str) -> tuple[Response, int]:
             status="refused", message=_("Only the people assigned to this section can change it.")
         ), 403
     locale = current_language()
-    stored = services.answer_values(db.session, reply)
-    # the autosave posts only the questions changed: the others are left as stored
+    # the autosave posts only the questions changed: the others are left as stored, and
+    # only the answers to those are read (unless they list files: the file reader
+    # offers every attachment of the reply)
     only = posted_items(sec, request.form)
     part = sec if only is None else section_part(sec, only)
-    values, file_reader = _posted_values(
-        reply, definition, part, stored, locale, partial=only is not None
-    )
+    if only is None or only & facts_of(definition).file_items:
+        answers = services.answers_of(db.session, reply)
+    else:
+        answers = services.answers_to(db.session, reply, conflicts.section_keys(part))
+    stored = {k: a.value for k, a in answers.items()}
+    values, file_reader = _posted_values(reply, definition, part, stored, locale)
     base = conflicts.parse_base(request.form.get(conflicts.BASE_FIELD))
-    result = conflicts.save_section(db.session, reply, current_user, sec, values, base, locale)
+    result = conflicts.save_section(
+        db.session,
+        reply,
+        current_user,
+        sec,
+        values,
+        base,
+        locale,
+        answers=answers,
+        definition=definition,
+    )
     db.session.commit()
     if result.conflicts:
         url = url_for("submissions.conflict", reply_id=reply.id, section_id=sec.id)
