@@ -1,5 +1,6 @@
 """Locale selection (known-failures B16) and locale-aware numbers (B18)."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -31,6 +32,30 @@ from monitor.extensions import db
 )
 def test_parse_number(text, locale, expected):
     assert parse_number(text, locale) == expected
+
+
+@pytest.mark.parametrize("locale", ["en", "fr", "ru", "de", "de_CH", "ar", "hi"])
+def test_plain_digits_parse_as_babel_parses_them(locale):
+    """Digits alone skip Babel's parser (the figures of a statistics table): the same
+    number in every locale, as Babel reads it."""
+    from babel.numbers import parse_decimal
+
+    for text in ["0", "7", "-12", "007", "1234", "1234567890123", " 42 ", "-0"]:
+        assert parse_number(text, locale) == parse_decimal(text.strip(), locale, strict=True)
+    # anything else still goes through Babel: digits of another script, signs, spaces
+    assert parse_number("١٢", locale) == parse_number_via_babel("١٢", locale)
+    assert parse_number("+5", locale) == parse_number_via_babel("+5", locale)
+
+
+def parse_number_via_babel(text, locale):
+    from monitor.core import i18n
+
+    saved = i18n._DIGITS
+    i18n._DIGITS = re.compile(r"(?!)")  # never matches
+    try:
+        return parse_number(text, locale)
+    finally:
+        i18n._DIGITS = saved
 
 
 def test_display_number_per_locale():
