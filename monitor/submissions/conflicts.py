@@ -30,7 +30,7 @@ from monitor.core.audit import record
 from monitor.core.memo import IdentityCache
 from monitor.questionnaires.schema import QuestionnaireDef, Section
 from monitor.submissions import services, team
-from monitor.submissions.definitions import answerable, other_key
+from monitor.submissions.definitions import answerable, definition_of, other_key
 from monitor.submissions.models import Answer, PendingSave, Reply
 
 BASE_FIELD = "_base"
@@ -127,7 +127,9 @@ def save_section(
             team.section_changed(session, reply, actor, section.id)  # multi-agency reply
         return SaveResult(changed, [], {})
     if answers is None or not answers.covers(values):
-        answers = services.answers_to(session, reply, values)
+        if definition is None:
+            definition = definition_of(session, reply.questionnaire_version_id)
+        answers = services.answers_for_save(session, reply, definition, values)
     stored = {k: a.value for k, a in answers.items()}
     to_save: dict[str, Any] = {}
     conflicts: dict[str, Any] = {}

@@ -115,11 +115,14 @@ class DefinitionFacts:
     ``answer_keys``: as :func:`answer_keys`. ``condition_keys``: every name a ``show_if``
     condition of a section-level item reads (what :func:`monitor.questionnaires.
     visibility.hidden_items` looks up; the visibility of every item follows from the
-    answers under these keys alone). ``file_items``: ids of the section-level items that
-    are file items or groups with a file member (their answers list attachments)."""
+    answers under these keys alone). ``conditional_items``: ids of the section-level
+    items that can be hidden (retired, or with a condition; the others are always shown).
+    ``file_items``: ids of the section-level items that are file items or groups with a
+    file member (their answers list attachments)."""
 
     answer_keys: frozenset[str]
     condition_keys: frozenset[str]
+    conditional_items: frozenset[str]
     file_items: frozenset[str]
 
 
@@ -134,8 +137,11 @@ def facts_of(definition: QuestionnaireDef) -> DefinitionFacts:
 
 def _facts(definition: QuestionnaireDef) -> DefinitionFacts:
     condition_keys: set[str] = set()
+    conditional: set[str] = set()
     file_item_ids: set[str] = set()
     for item in definition.items():
+        if item.retired or item.show_if is not None:
+            conditional.add(item.id)
         tree = parsed(item.show_if) if item.show_if else None
         if tree is not None:
             condition_keys.update(ref.name for ref in references(tree))
@@ -144,7 +150,10 @@ def _facts(definition: QuestionnaireDef) -> DefinitionFacts:
         ):
             file_item_ids.add(item.id)
     return DefinitionFacts(
-        frozenset(answer_keys(definition)), frozenset(condition_keys), frozenset(file_item_ids)
+        frozenset(answer_keys(definition)),
+        frozenset(condition_keys),
+        frozenset(conditional),
+        frozenset(file_item_ids),
     )
 
 

@@ -103,11 +103,19 @@ def get_or_create_reply(
 class AnswerMap(dict[str, Answer]):
     """A reply's answers keyed by answer key, as loaded: every answer of the reply
     (``loaded`` None, :func:`answers_of`) or only those to the keys ``loaded``
-    (:func:`answers_to`); a key of ``loaded`` missing from the map has no answer stored."""
+    (:func:`answers_to`); a key of ``loaded`` missing from the map has no answer stored.
+    ``for_save``: the map holds, besides, every answer whose hidden-item flag a save may
+    have to change (:func:`answers_for_save`)."""
 
-    def __init__(self, answers: dict[str, Answer], loaded: frozenset[str] | None = None):
+    def __init__(
+        self,
+        answers: dict[str, Answer],
+        loaded: frozenset[str] | None = None,
+        for_save: bool = False,
+    ):
         super().__init__(answers)
         self.loaded = loaded
+        self.for_save = for_save or loaded is None
 
     def covers(self, keys: Collection[str]) -> bool:
         """Whether every answer stored under ``keys`` is in the map."""
@@ -121,8 +129,7 @@ def answers_of(session: Session, reply: Reply) -> AnswerMap:
 
 
 def answers_to(session: Session, reply: Reply, keys: Collection[str]) -> AnswerMap:
-    """The reply's answers to the answer keys ``keys`` only (one query, none for no keys):
-    what a save of a few answers compares and writes, without loading the rest."""
+    """The reply's answers to the answer keys ``keys`` only (one query, none for no keys)."""
     wanted = frozenset(keys)
     if not wanted:
         return AnswerMap({}, wanted)
@@ -153,6 +160,30 @@ def answer_rows(session: Session, reply: Reply) -> dict[str, Any]:
     return {row.item_id: row for row in rows}
 
 
+def answers_for_save(
+    session: Session, reply: Reply, definition: QuestionnaireDef, keys: Collection[str]
+) -> AnswerMap:
+    """What a save of the answers under ``keys`` reads, in one query, instead of every
+    answer of the reply: the answers to ``keys`` and to the keys conditions read (which
+    decide what is hidden), and every answer whose hidden-item flag the save may have to
+    change (:func:`_mark_active`): those inactive, those to items that can be hidden
+    (retired, or with a condition), and those under a ``<id>__...`` key. Any other
+    answer is active and to an item always shown: right whatever is saved."""
+    facts = facts_of(definition)
+    wanted = frozenset(keys) | facts.condition_keys
+    rows = session.exec(
+        select(Answer).where(
+            Answer.reply_id == reply.id,
+            sa.or_(
+                Answer.item_id.in_(wanted | facts.conditional_items),  # type: ignore[attr-defined]
+                Answer.active.is_(False),  # type: ignore[attr-defined]
+                Answer.item_id.contains("__", autoescape=True),  # type: ignore[attr-defined]
+            ),
+        )
+    ).all()
+    return AnswerMap({a.item_id: a for a in rows}, wanted, for_save=True)
+
+
 def answer_values(session: Session, reply: Reply) -> dict[str, Any]:
     """Item id -> stored answer value."""
     return {k: a.value for k, a in answers_of(session, reply).items()}
@@ -175,9 +206,8 @@ def save_answers(
     ignored. An unchanged answer keeps its author and time. ``language`` is the UI
     language the answers were written in. Returns the number of answers changed.
     ``answers`` (the reply's answers as the caller loaded them, :func:`answers_of` or
-    :func:`answers_to`) and ``definition`` (the reply's) spare loading them again; the
-    answers are loaded when they do not cover the keys of ``values``, and only those
-    (:func:`_mark_active` reads what else it needs).
+    :func:`answers_for_save`) and ``definition`` (the reply's) spare loading them again;
+    otherwise only what :func:`answers_for_save` reads is loaded.
 
     Raises SubmissionError when the reply has been submitted (it is then read-only).
     """
@@ -185,13 +215,11 @@ def save_answers(
         raise SubmissionError(_l("This reply has been submitted and can no longer change."))
     if definition is None:
         definition = definition_of(session, reply.questionnaire_version_id)
-    known = facts_of(definition).answer_keys
-    keys = [k for k in values if k in known]
-    if answers is None or not answers.covers(keys):
-        answers = answers_to(session, reply, keys)
-    existing = AnswerMap(dict(answers), answers.loaded)  # new answers are added to it
-    # read before anything changes, so that reading flushes nothing
-    others = _other_answers(session, reply, definition, existing)
+    facts = facts_of(definition)
+    keys = [k for k in values if k in facts.answer_keys]
+    if answers is None or not answers.covers(keys) or not answers.for_save:
+        answers = answers_for_save(session, reply, definition, keys)
+    existing = AnswerMap(dict(answers), answers.loaded, answers.for_save)  # news added
     now = utcnow()
     changed = 0
     for item_id in keys:
@@ -211,7 +239,7 @@ def save_answers(
         answer.updated_by_id = actor.id
         session.add(answer)
         changed += 1
-    _mark_active(session, definition, existing, others)
+    _mark_active(session, definition, existing)
     if changed:
         reply.version += 1
         session.add(reply)
@@ -222,64 +250,18 @@ def save_answers(
     return changed
 
 
-def _other_answers(
-    session: Session, reply: Reply, definition: QuestionnaireDef, answers: AnswerMap
-) -> list[Any]:
-    """The reply's answers not in ``answers`` (none when it holds them all), for
-    :func:`_mark_active`, read in one query without building objects: rows of ``id``,
-    ``item_id``, ``active``, and ``value`` where a condition reads it (None otherwise;
-    see :class:`~monitor.submissions.definitions.DefinitionFacts`)."""
-    if answers.loaded is None:
-        return []
-    condition_keys = facts_of(definition).condition_keys - answers.loaded
-    return list(
-        session.execute(
-            sa.select(  # type: ignore[call-overload]
-                Answer.id,
-                Answer.item_id,
-                Answer.active,
-                sa.case(
-                    (Answer.item_id.in_(condition_keys), Answer.value),  # type: ignore[attr-defined]
-                    else_=sa.null(),
-                ).label("value"),
-            ).where(
-                Answer.reply_id == reply.id,
-                Answer.item_id.not_in(answers.loaded),  # type: ignore[attr-defined]
-            )
-        )
-    )
-
-
-def _mark_active(
-    session: Session, definition: QuestionnaireDef, answers: AnswerMap, others: list[Any]
-) -> None:
+def _mark_active(session: Session, definition: QuestionnaireDef, answers: AnswerMap) -> None:
     """Mark answers to items now hidden (retired, or ``show_if`` false) inactive, and
     answers to shown items active again. Inactive answers are kept, never deleted: the
     respondent may change the answer that hid them (issue 3, conditional display).
-
-    Every answer of the reply is checked: those in ``answers`` and the ``others`` (see
-    :func:`_other_answers`); the flags of the others that change are written in one
-    statement each way."""
-    values = {row.item_id: row.value for row in others}
-    values.update({k: a.value for k, a in answers.items()})
-    hidden = hidden_items(definition, values)
+    ``answers`` holds every answer of the reply, or at least those
+    :func:`answers_for_save` reads (the others are right whatever is hidden)."""
+    hidden = hidden_items(definition, {k: a.value for k, a in answers.items()})
     for key, answer in answers.items():
         active = key.split("__", 1)[0] not in hidden
         if answer.active != active:
             answer.active = active
             session.add(answer)
-    flips: dict[bool, list[int]] = {True: [], False: []}
-    for row in others:
-        active = row.item_id.split("__", 1)[0] not in hidden
-        if row.active != active:
-            flips[active].append(row.id)
-    for active, ids in flips.items():
-        if ids:
-            session.execute(
-                sa.update(Answer)
-                .where(Answer.id.in_(ids))  # type: ignore[union-attr]
-                .values(active=active)
-            )
 
 
 def check_reply(session: Session, reply: Reply) -> list[Problem]:

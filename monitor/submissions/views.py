@@ -731,14 +731,15 @@ def autosave(reply_id: int, section_id: str) -> tuple[Response, int]:
         ), 403
     locale = current_language()
     # the autosave posts only the questions changed: the others are left as stored, and
-    # only the answers to those are read (unless they list files: the file reader
+    # only what saving those reads is loaded (everything for file items: their reader
     # offers every attachment of the reply)
     only = posted_items(sec, request.form)
     part = sec if only is None else section_part(sec, only)
     if only is None or only & facts_of(definition).file_items:
         answers = services.answers_of(db.session, reply)
     else:
-        answers = services.answers_to(db.session, reply, conflicts.section_keys(part))
+        keys = conflicts.section_keys(part)
+        answers = services.answers_for_save(db.session, reply, definition, keys)
     stored = {k: a.value for k, a in answers.items()}
     values, file_reader = _posted_values(reply, definition, part, stored, locale)
     base = conflicts.parse_base(request.form.get(conflicts.BASE_FIELD))

@@ -16,8 +16,7 @@ from monitor.extensions import db
 from monitor.submissions import services
 from monitor.submissions.models import Answer, PendingSave, Reply
 from monitor.submissions.team_models import SectionState, SectionStatus
-from tests.factories import assign_all_sections, detach_world, login, make_world
-
+from tests.factories import detach_world, login, make_world
 
 LONG_AGO = datetime(2020, 1, 1, tzinfo=UTC)
 
@@ -159,7 +158,9 @@ def test_partial_autosave_records_author_time_language_status_and_audit(app, wor
         ]
         contrib_id = world.users["contributor_am"].id
         assert ("reply.draft_saved", contrib_id, {"answers": 1}) in actions
-        changed = [d for a, who, d in actions if a == "section.status_changed" and who == contrib_id]
+        changed = [
+            d for a, who, d in actions if a == "section.status_changed" and who == contrib_id
+        ]
         assert changed and changed[-1]["before"] == "reviewed"
         assert changed[-1]["after"] == "in_progress"
 
@@ -263,9 +264,7 @@ def test_save_answers_loads_what_the_answers_given_do_not_cover(app, world):
     client = app.test_client()
     login(client, world.users["contact_am"])
     rid = _reply(client, world)
-    client.post(
-        f"/replies/{rid}/sections/information", data={"info_law": "A", "action": "save"}
-    )
+    client.post(f"/replies/{rid}/sections/information", data={"info_law": "A", "action": "save"})
     with app.app_context():
         reply = db.session.get(Reply, rid)
         user = db.session.get(type(world.users["contact_am"]), world.users["contact_am"].id)
@@ -277,3 +276,34 @@ def test_save_answers_loads_what_the_answers_given_do_not_cover(app, world):
         db.session.commit()
         assert changed == 1
         assert services.answer_values(db.session, reply)["info_law"] == "B"
+
+
+def test_partial_autosave_corrects_the_flag_of_an_answer_to_a_hidden_item(app, world):
+    client = app.test_client()
+    login(client, world.users["contact_am"])
+    rid = _reply(client, world)
+    url = f"/replies/{rid}/sections/coordination"
+    client.post(
+        url,
+        data={
+            "has_body": "no",
+            "bodies__count": "1",
+            "bodies__0__body_name": "Commission",
+            "action": "save",
+        },
+    )
+    assert not _answers(app, rid)["bodies"].active
+    with app.app_context():
+        db.session.execute(
+            sa.update(Answer)
+            .where(Answer.reply_id == rid, Answer.item_id == "bodies")  # type: ignore[arg-type]
+            .values(active=True)
+        )
+        # a key under the hidden item's id (as "<id>__other" keys are) is hidden with it
+        db.session.add(Answer(reply_id=rid, item_id="bodies__note", value="x", active=True))
+        db.session.commit()
+    r = client.post(url + "/autosave", data={"_items": "forms_covered", "forms_covered": []})
+    assert r.status_code == 200
+    answers = _answers(app, rid)
+    assert not answers["bodies"].active and not answers["bodies__note"].active
+    assert answers["has_body"].active
