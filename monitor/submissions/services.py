@@ -104,18 +104,24 @@ class AnswerMap(dict[str, Answer]):
     """A reply's answers keyed by answer key, as loaded: every answer of the reply
     (``loaded`` None, :func:`answers_of`) or only those to the keys ``loaded``
     (:func:`answers_to`); a key of ``loaded`` missing from the map has no answer stored.
-    ``for_save``: the map holds, besides, every answer whose hidden-item flag a save may
-    have to change (:func:`answers_for_save`)."""
+    ``others``: rows (``id``, ``item_id``, ``active``, ``value``) of the reply's other
+    answers that a save's hidden-item check needs (:func:`answers_for_save`); None when
+    not read."""
 
     def __init__(
         self,
         answers: dict[str, Answer],
         loaded: frozenset[str] | None = None,
-        for_save: bool = False,
+        others: list[Any] | None = None,
     ):
         super().__init__(answers)
         self.loaded = loaded
-        self.for_save = for_save or loaded is None
+        self.others = others
+
+    @property
+    def for_save(self) -> bool:
+        """Whether the map holds what a save of its keys reads (:func:`answers_for_save`)."""
+        return self.loaded is None or self.others is not None
 
     def covers(self, keys: Collection[str]) -> bool:
         """Whether every answer stored under ``keys`` is in the map."""
@@ -163,25 +169,30 @@ def answer_rows(session: Session, reply: Reply) -> dict[str, Any]:
 def answers_for_save(
     session: Session, reply: Reply, definition: QuestionnaireDef, keys: Collection[str]
 ) -> AnswerMap:
-    """What a save of the answers under ``keys`` reads, in one query, instead of every
-    answer of the reply: the answers to ``keys`` and to the keys conditions read (which
-    decide what is hidden), and every answer whose hidden-item flag the save may have to
-    change (:func:`_mark_active`): those inactive, those to items that can be hidden
-    (retired, or with a condition), and those under a ``<id>__...`` key. Any other
-    answer is active and to an item always shown: right whatever is saved."""
+    """What a save of the answers under ``keys`` reads, instead of every answer of the
+    reply: the answers to ``keys`` (objects, to be written), and as plain rows (see
+    :class:`AnswerMap`) the other answers the hidden-item check (:func:`_mark_active`)
+    needs: those to the keys conditions read (they decide what is hidden) and every
+    answer whose flag may have to change (inactive ones, those to items that can be
+    hidden, those under a ``<id>__...`` key). Any other answer is active and to an item
+    always shown: right whatever is saved. Two queries."""
     facts = facts_of(definition)
-    wanted = frozenset(keys) | facts.condition_keys
-    rows = session.exec(
-        select(Answer).where(
+    mine = answers_to(session, reply, keys)
+    loaded = mine.loaded or frozenset()
+    others = session.execute(
+        sa.select(  # type: ignore[call-overload]
+            Answer.id, Answer.item_id, Answer.active, Answer.value
+        ).where(
             Answer.reply_id == reply.id,
+            Answer.item_id.not_in(loaded),  # type: ignore[attr-defined]
             sa.or_(
-                Answer.item_id.in_(wanted | facts.conditional_items),  # type: ignore[attr-defined]
+                Answer.item_id.in_(facts.condition_keys | facts.conditional_items),  # type: ignore[attr-defined]
                 Answer.active.is_(False),  # type: ignore[attr-defined]
                 Answer.item_id.contains("__", autoescape=True),  # type: ignore[attr-defined]
             ),
         )
     ).all()
-    return AnswerMap({a.item_id: a for a in rows}, wanted, for_save=True)
+    return AnswerMap(dict(mine), loaded, list(others))
 
 
 def answer_values(session: Session, reply: Reply) -> dict[str, Any]:
@@ -219,7 +230,7 @@ def save_answers(
     keys = [k for k in values if k in facts.answer_keys]
     if answers is None or not answers.covers(keys) or not answers.for_save:
         answers = answers_for_save(session, reply, definition, keys)
-    existing = AnswerMap(dict(answers), answers.loaded, answers.for_save)  # news added
+    existing = AnswerMap(dict(answers), answers.loaded, answers.others)  # news added
     now = utcnow()
     changed = 0
     for item_id in keys:
@@ -254,14 +265,30 @@ def _mark_active(session: Session, definition: QuestionnaireDef, answers: Answer
     """Mark answers to items now hidden (retired, or ``show_if`` false) inactive, and
     answers to shown items active again. Inactive answers are kept, never deleted: the
     respondent may change the answer that hid them (issue 3, conditional display).
-    ``answers`` holds every answer of the reply, or at least those
-    :func:`answers_for_save` reads (the others are right whatever is hidden)."""
-    hidden = hidden_items(definition, {k: a.value for k, a in answers.items()})
+    ``answers`` holds every answer of the reply, or those :func:`answers_for_save` reads
+    (the others are right whatever is hidden); the flags of its ``others`` that change
+    are written in one statement each way."""
+    others = answers.others or []
+    values = {row.item_id: row.value for row in others}
+    values.update({k: a.value for k, a in answers.items()})
+    hidden = hidden_items(definition, values)
     for key, answer in answers.items():
         active = key.split("__", 1)[0] not in hidden
         if answer.active != active:
             answer.active = active
             session.add(answer)
+    flips: dict[bool, list[int]] = {True: [], False: []}
+    for row in others:
+        active = row.item_id.split("__", 1)[0] not in hidden
+        if row.active != active:
+            flips[active].append(row.id)
+    for active, ids in flips.items():
+        if ids:
+            session.execute(
+                sa.update(Answer)
+                .where(Answer.id.in_(ids))  # type: ignore[union-attr]
+                .values(active=active)
+            )
 
 
 def check_reply(session: Session, reply: Reply) -> list[Problem]:
