@@ -20,6 +20,7 @@ the others of the same post are saved.
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -104,14 +105,18 @@ def save_section(
     language: str,
     *,
     answers: services.AnswerMap | None = None,
+    rows: Mapping[str, Any] | None = None,
     definition: QuestionnaireDef | None = None,
 ) -> SaveResult:
     """Save a section's posted answers (answer key -> stored value) against ``base``
     (answer key -> digest, see the module docstring). Without a base, everything is
-    saved (:func:`monitor.submissions.services.save_answers`). ``answers`` (the reply's
-    answers as the caller loaded them, at least those to the keys of ``values``) and
-    ``definition`` (the reply's) spare loading them again; only the answers to the keys
-    posted are read otherwise.
+    saved (:func:`monitor.submissions.services.save_answers`). What the caller has read
+    spares reading it again: ``answers``, the reply's answers as objects, at least those
+    to the keys of ``values`` (:func:`~monitor.submissions.services.answers_for_save`);
+    or ``rows``, every answer of the reply as read-only rows
+    (:func:`~monitor.submissions.services.answer_rows`), against which the posted
+    answers are compared so that only those that change are loaded to be written; and
+    ``definition``, the reply's. Otherwise only the answers to the keys posted are read.
 
     Conflicting answers are not written: they replace the actor's :class:`PendingSave`
     for the section (keys already pending and not posted again are kept). A change
@@ -120,17 +125,24 @@ def save_section(
     the reply is read-only.
     """
     if base is None:
+        if rows is not None:
+            values = _changes(values, rows)
         changed = services.save_answers(
             session, reply, actor, values, language, answers=answers, definition=definition
         )
         if changed:
             team.section_changed(session, reply, actor, section.id)  # multi-agency reply
         return SaveResult(changed, [], {})
-    if answers is None or not answers.covers(values):
-        if definition is None:
-            definition = definition_of(session, reply.questionnaire_version_id)
-        answers = services.answers_for_save(session, reply, definition, values)
-    stored = {k: a.value for k, a in answers.items()}
+    current: Mapping[str, Any]
+    if rows is not None:
+        current = rows
+    else:
+        if answers is None or not answers.covers(values):
+            if definition is None:
+                definition = definition_of(session, reply.questionnaire_version_id)
+            answers = services.answers_for_save(session, reply, definition, values)
+        current = answers
+    stored = {k: a.value for k, a in current.items()}
     to_save: dict[str, Any] = {}
     conflicts: dict[str, Any] = {}
     theirs_digest: dict[str, str] = {}
@@ -144,13 +156,15 @@ def save_section(
             continue  # not touched here: never put an older answer back
         # the actor's own later save (another tab, or an autosave still on its way when
         # a Save button was pressed) is not someone else's change
-        own = key in answers and answers[key].updated_by_id == actor.id
+        own = key in current and current[key].updated_by_id == actor.id
         if theirs_d == base[key] or mine_d == theirs_d or own:
             to_save[key] = mine
             new_base[key] = mine_d
             continue
         conflicts[key] = mine
         theirs_digest[key] = theirs_d
+    if rows is not None:
+        to_save = _changes(to_save, rows)
     changed = services.save_answers(
         session, reply, actor, to_save, language, answers=answers, definition=definition
     )
@@ -180,6 +194,14 @@ def save_section(
             answers=sorted(conflicts),
         )
     return SaveResult(changed, sorted(conflicts), new_base)
+
+
+def _changes(values: dict[str, Any], rows: Mapping[str, Any]) -> dict[str, Any]:
+    """The ``values`` that differ from the stored answers ``rows`` (every answer of the
+    reply): :func:`~monitor.submissions.services.save_answers` writes nothing for the
+    others (an answer posted as stored, or posted blank where none is stored), so they
+    need not be loaded to be compared again."""
+    return {k: v for k, v in values.items() if (rows[k].value != v if k in rows else v is not None)}
 
 
 def pending_save(session: Session, reply: Reply, section_id: str, user: User) -> PendingSave | None:

@@ -215,7 +215,7 @@ def section(reply_id: int, section_id: str) -> str | Response | tuple[str, int]:
             values,
             base,
             locale,
-            answers=answers,
+            rows=answers,
             definition=definition,
         )
         db.session.commit()
@@ -731,16 +731,19 @@ def autosave(reply_id: int, section_id: str) -> tuple[Response, int]:
         ), 403
     locale = current_language()
     # the autosave posts only the questions changed: the others are left as stored, and
-    # only what saving those reads is loaded (everything for file items: their reader
-    # offers every attachment of the reply)
+    # only what saving those reads is loaded; a whole form (or file items: their reader
+    # offers every attachment of the reply) is compared with every answer read as rows
     only = posted_items(sec, request.form)
     part = sec if only is None else section_part(sec, only)
+    answers: services.AnswerMap | None = None
+    rows: dict[str, Any] | None = None
     if only is None or only & facts_of(definition).file_items:
-        answers = services.answers_of(db.session, reply)
+        rows = services.answer_rows(db.session, reply)
+        stored = {k: a.value for k, a in rows.items()}
     else:
-        keys = conflicts.section_keys(part)
+        keys = [k for k in conflicts.section_keys(sec) if k.split("__", 1)[0] in only]
         answers = services.answers_for_save(db.session, reply, definition, keys)
-    stored = {k: a.value for k, a in answers.items()}
+        stored = {k: a.value for k, a in answers.items()}
     values, file_reader = _posted_values(reply, definition, part, stored, locale)
     base = conflicts.parse_base(request.form.get(conflicts.BASE_FIELD))
     result = conflicts.save_section(
@@ -752,6 +755,7 @@ def autosave(reply_id: int, section_id: str) -> tuple[Response, int]:
         base,
         locale,
         answers=answers,
+        rows=rows,
         definition=definition,
     )
     db.session.commit()

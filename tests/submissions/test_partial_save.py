@@ -307,3 +307,43 @@ def test_partial_autosave_corrects_the_flag_of_an_answer_to_a_hidden_item(app, w
     answers = _answers(app, rid)
     assert not answers["bodies"].active and not answers["bodies__note"].active
     assert answers["has_body"].active
+
+
+@pytest.mark.parametrize("endpoint", ["", "/autosave"])
+def test_whole_form_save_writes_only_the_answers_that_change(app, world, team, endpoint):
+    """The Save button (and an autosave of the whole form) compares the post with the
+    answers read as rows and writes only those that change: the others keep their
+    author and time, and a blank posted where nothing is stored adds no answer."""
+    contact, contrib, rid = team
+    with app.app_context():
+        db.session.execute(
+            sa.update(Answer).where(Answer.reply_id == rid).values(updated_at=LONG_AGO)  # type: ignore[arg-type]
+        )
+        db.session.commit()
+    base = _base(contrib, rid, "information")
+    r = contrib.post(
+        f"/replies/{rid}/sections/information{endpoint}",
+        data={
+            "_base": base,
+            "info_law": "Law of 2010, amended",
+            "info_body": "police",
+            "info_leaflet": "",
+            "action": "save",
+        },
+    )
+    assert r.status_code in (200, 302)
+    answers = _answers(app, rid)
+    assert answers["info_law"].value == "Law of 2010, amended"
+    assert answers["info_law"].updated_by_id == world.users["contributor_am"].id
+    assert answers["info_body"].updated_by_id == world.users["contact_am"].id
+    assert answers["info_body"].updated_at == LONG_AGO
+    assert "info_leaflet" not in answers
+    # the contact's page, still showing the first law, is refused on that answer only
+    r = contact.post(
+        f"/replies/{rid}/sections/information{endpoint}",
+        data={"_base": base, "info_law": "Law of 2010 (mine)", "info_body": "ngo"},
+    )
+    assert r.status_code == 409
+    answers = _answers(app, rid)
+    assert answers["info_law"].value == "Law of 2010, amended"
+    assert answers["info_body"].value == "ngo"
