@@ -19,6 +19,13 @@ measured in the same run:
   ``static/autosave.js`` sends, the one question changed (``_items``), and
   *autosave-full* the whole form (what it sent before).
 
+A last row, *save-floor*, times what no save can do without: a signed-in POST to a route
+added by this script that loads the reply (with the access check) and one answer,
+changes the answer and commits, then answers JSON; none of the section's rules (assigned
+sections, conflict check, hidden items, section status, audit). It shows how much of the
+autosave's ratio is the stack itself (Flask, the session cookie, Flask-Login's user, the
+ORM, SQLite's commit).
+
 Times are wall-clock milliseconds (``time.perf_counter``) on a temporary SQLite file; the
 ratio to the baseline is the figure to compare across machines. Targets (issue 4):
 page p95 under 150 ms, save p95 under 50 ms, each at most 3x its baseline.
@@ -114,6 +121,7 @@ def setup(folder: Path) -> tuple[Flask, int]:
             "WTF_CSRF_ENABLED": False,
         }
     )
+    add_floor_route(app)
     with app.app_context():
         SQLModel.metadata.create_all(db.engine)
         s = db.session
@@ -144,6 +152,30 @@ def setup(folder: Path) -> tuple[Flask, int]:
         create_user(s, "contact@example.org", "Contact", PASSWORD, Role.PARTY_CONTACT, party=party)
         s.commit()
         return app, ev.id
+
+
+FLOOR_URL = "/_benchmark/replies/{reply_id}/floor-save"
+
+
+def add_floor_route(app: Flask) -> None:
+    """The *save-floor* route (see the module docstring): the least a save does."""
+    from flask import jsonify, request
+    from flask_login import login_required
+    from sqlmodel import select
+
+    from monitor.submissions.access import reply_or_404
+    from monitor.submissions.models import Answer
+
+    @app.post(FLOOR_URL.replace("{reply_id}", "<int:reply_id>"))
+    @login_required
+    def floor_save(reply_id: int) -> Any:
+        reply, _evaluation = reply_or_404(reply_id)
+        answer = db.session.exec(
+            select(Answer).where(Answer.reply_id == reply.id, Answer.item_id == "q0")
+        ).one()
+        answer.value = request.form["q0"]
+        db.session.commit()
+        return jsonify(status="saved")
 
 
 def form_data(n: int) -> dict[str, Any]:
@@ -300,6 +332,14 @@ def main() -> None:
                     timed(upsert, args.runs),
                 )
             )
+        floor_url = FLOOR_URL.format(reply_id=reply_url.rsplit("/", 1)[1])
+        rows.append(
+            (
+                "save-floor",  # the stack alone: see the module docstring
+                timed(lambda n: client.post(floor_url, data={"q0": f"floor {n}"}), args.runs),
+                timed(upsert, args.runs),
+            )
+        )
     print(
         f"section of 150 items with a 10 x 12 table ({inputs} form controls); "
         f"{args.runs} runs each; milliseconds ({args.clock} clock)"

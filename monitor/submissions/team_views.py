@@ -90,14 +90,6 @@ def _authors(answers: dict[str, Any]) -> dict[int, str]:
     }
 
 
-def section_status_context(reply: Reply, evaluation: Evaluation, section_id: str) -> dict[str, Any]:
-    """For the section page: ``section_status`` (a SectionStatus, None for NGO
-    submissions)."""
-    if reply.audience != Audience.PARTY:
-        return {"section_status": None}
-    return {"section_status": team.section_status(db.session, reply, section_id)}
-
-
 def refuse_section(reply: Reply, section: Section) -> tuple[str, int]:
     """The 403 page for a write to a section the current user is not assigned to."""
     return (

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+import sqlalchemy as sa
 from flask import (
     Blueprint,
     abort,
@@ -71,7 +72,9 @@ from monitor.submissions.forms import (
     values_from_post,
     with_added_entry,
 )
+from monitor.submissions.models import PendingSave
 from monitor.submissions.progress import section_progress
+from monitor.submissions.team_models import SectionState, SectionStatus
 from monitor.submissions.validation import Note, Problem, validate_reply, visible_answers
 
 bp = Blueprint("submissions", __name__, template_folder="templates")
@@ -338,12 +341,33 @@ def section(reply_id: int, section_id: str) -> str | Response | tuple[str, int]:
         error_list=error_list,
         outside=json.dumps(_outside_values(definition, sec, stored)),
         base=json.dumps(conflicts.section_base(sec, stored)),  # no silent overwrite
-        pending=conflicts.pending_save(db.session, reply, sec.id, current_user),
-        **team_views.section_status_context(reply, evaluation, sec.id),  # multi-agency reply
+        **_pending_and_status(reply, sec.id),
         reply=reply,
         evaluation=evaluation,
         party=party,
     )
+
+
+def _pending_and_status(reply: Any, section_id: str) -> dict[str, Any]:
+    """For the section page, in one query: ``pending``, whether the user has answers to
+    this section waiting for a choice (no silent overwrite, see
+    :func:`conflicts.pending_save`), and ``section_status`` (multi-agency reply: a
+    :class:`SectionStatus`, ``NOT_STARTED`` without a row; None for NGO submissions, see
+    :func:`team.section_status`)."""
+    pending = sa.exists().where(
+        PendingSave.reply_id == reply.id,  # type: ignore[arg-type]
+        PendingSave.section_id == section_id,  # type: ignore[arg-type]
+        PendingSave.user_id == current_user.id,  # type: ignore[arg-type]
+    )
+    status = (
+        select(SectionState.status)
+        .where(SectionState.reply_id == reply.id, SectionState.section_id == section_id)
+        .scalar_subquery()
+    )
+    has_pending, state = db.session.execute(sa.select(pending, status)).one()
+    if reply.audience != Audience.PARTY:
+        return {"pending": has_pending, "section_status": None}
+    return {"pending": has_pending, "section_status": state or SectionStatus.NOT_STARTED}
 
 
 def _posted_values(

@@ -99,10 +99,14 @@ def test_stale_save_of_a_changed_answer_is_refused_with_both_answers(app, two):
     with app.app_context():
         pending = db.session.exec(select(PendingSave)).one()
         assert pending.values == {"info_law": "Anti-trafficking Act"}
-    # the conflict page can be found again from the section
-    assert "Choose which answers to keep" in contact.get(
-        f"/replies/{rid}/sections/information"
-    ).get_data(as_text=True)
+    # the conflict page can be found again from the section (by the one who has answers
+    # waiting, not by the other)
+    notice = "were not saved because someone else changed them meanwhile"
+    link = f'href="/replies/{rid}/sections/information/conflict"'
+    mine = contact.get(f"/replies/{rid}/sections/information").get_data(as_text=True)
+    assert notice in mine and link in mine
+    theirs = contrib.get(f"/replies/{rid}/sections/information").get_data(as_text=True)
+    assert notice not in theirs and link not in theirs
     page = contact.get(f"/replies/{rid}/sections/information/conflict")
     assert page.status_code == 200 and "Anti-trafficking Act" in page.get_data(as_text=True)
 
