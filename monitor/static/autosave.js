@@ -2,8 +2,8 @@
  *
  * Posts the section form in the background to its data-autosave URL (JSON), 3 seconds
  * after typing stops and when the page is hidden or left, with the CSRF token and the
- * version the page was rendered from (the hidden _base field), so that the server applies
- * the same rules as the Save buttons: an answer someone else changed meanwhile is not
+ * version the page was rendered from (the hidden _base field) and the page's token (_page),
+ * so that the server applies the same rules as the Save buttons: an answer someone else changed meanwhile is not
  * overwritten (409, with a link to the conflict page). The answer returns the version to
  * post next time. Files are left to the Save buttons. Without JavaScript nothing changes:
  * the Save buttons post the same form.
@@ -52,7 +52,8 @@
     var data = new FormData();
     all.forEach(function (value, name) {
       if (typeof value !== "string") return; // a File: left to the Save buttons
-      if (name === "csrf_token" || name === "_base" || items.indexOf(itemOf(name)) >= 0) {
+      if (name === "csrf_token" || name === "_base" || name === "_page" ||
+          items.indexOf(itemOf(name)) >= 0) {
         data.append(name, value);
       }
     });
@@ -115,7 +116,7 @@
 
   function typed(event) {
     var id = itemOf(event.target && event.target.name);
-    if (!id || id === "_base" || id === "csrf_token") return;
+    if (!id || id === "_base" || id === "_page" || id === "csrf_token") return;
     changed[id] = true;
     edits += 1;
     if (timer) clearTimeout(timer);

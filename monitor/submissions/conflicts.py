@@ -11,8 +11,10 @@ that two contributors working on different items or sections never conflict):
 
 If mine equals base, the respondent did not touch the field: nothing is written (an
 unchanged field must never put back an answer someone else changed meanwhile). If theirs
-still equals base, only the respondent changed it, or theirs was last saved by the
-respondent (their own autosave), it is written. If mine equals theirs,
+still equals base, only the respondent changed it, or theirs was last saved from the same
+page (an autosave of that page still on its way when a Save button was pressed: each
+rendering of a section page carries a random token, :data:`PAGE_FIELD`), it is written.
+The same respondent in another browser tab counts as someone else. If mine equals theirs,
 there is nothing to do. Otherwise both changed it differently: a conflict. Conflicting
 answers are kept in a :class:`PendingSave` until the respondent chooses (issue 4, point 3);
 the others of the same post are saved.
@@ -20,6 +22,7 @@ the others of the same post are saved.
 
 import hashlib
 import json
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -35,6 +38,23 @@ from monitor.submissions.definitions import answerable, definition_of, other_key
 from monitor.submissions.models import Answer, PendingSave, Reply
 
 BASE_FIELD = "_base"
+#: The hidden field carrying the section page's token (see :func:`new_page_token`).
+PAGE_FIELD = "_page"
+
+
+def new_page_token() -> str:
+    """A random token for one rendering of a section page (16 URL-safe characters): the
+    page posts it with every save and autosave, so that a save from the page that made
+    the last change is told apart from a save from another tab of the same respondent
+    (``Answer.updated_from_page``)."""
+    return secrets.token_urlsafe(12)
+
+
+def parse_page(text: str | None) -> str | None:
+    """The posted page token, or None when absent or not one of ours."""
+    if not text or len(text) > 32 or not text.replace("-", "").replace("_", "").isalnum():
+        return None
+    return text
 
 
 def value_digest(value: Any) -> str:
@@ -107,6 +127,7 @@ def save_section(
     answers: services.AnswerMap | None = None,
     rows: Mapping[str, Any] | None = None,
     definition: QuestionnaireDef | None = None,
+    page: str | None = None,
 ) -> SaveResult:
     """Save a section's posted answers (answer key -> stored value) against ``base``
     (answer key -> digest, see the module docstring). Without a base, everything is
@@ -117,6 +138,7 @@ def save_section(
     (:func:`~monitor.submissions.services.answer_rows`), against which the posted
     answers are compared so that only those that change are loaded to be written; and
     ``definition``, the reply's. Otherwise only the answers to the keys posted are read.
+    ``page``: the posting page's token (:func:`parse_page`), None for a page without one.
 
     Conflicting answers are not written: they replace the actor's :class:`PendingSave`
     for the section (keys already pending and not posted again are kept). A change
@@ -128,7 +150,14 @@ def save_section(
         if rows is not None:
             values = _changes(values, rows)
         changed = services.save_answers(
-            session, reply, actor, values, language, answers=answers, definition=definition
+            session,
+            reply,
+            actor,
+            values,
+            language,
+            answers=answers,
+            definition=definition,
+            page=page,
         )
         if changed:
             team.section_changed(session, reply, actor, section.id)  # multi-agency reply
@@ -154,9 +183,15 @@ def save_section(
         mine_d, theirs_d = value_digest(mine), value_digest(stored.get(key))
         if mine_d == base[key]:
             continue  # not touched here: never put an older answer back
-        # the actor's own later save (another tab, or an autosave still on its way when
-        # a Save button was pressed) is not someone else's change
-        own = key in current and current[key].updated_by_id == actor.id
+        # the page's own later save (an autosave still on its way when a Save button
+        # was pressed) is not someone else's change; another tab of the same respondent
+        # is (page tokens; without one, as posted by a page rendered before tokens
+        # existed, any change by the same respondent counts as their own)
+        own = (
+            key in current
+            and current[key].updated_by_id == actor.id
+            and (page is None or current[key].updated_from_page == page)
+        )
         if theirs_d == base[key] or mine_d == theirs_d or own:
             to_save[key] = mine
             new_base[key] = mine_d
@@ -166,7 +201,14 @@ def save_section(
     if rows is not None:
         to_save = _changes(to_save, rows)
     changed = services.save_answers(
-        session, reply, actor, to_save, language, answers=answers, definition=definition
+        session,
+        reply,
+        actor,
+        to_save,
+        language,
+        answers=answers,
+        definition=definition,
+        page=page,
     )
     if changed:
         team.section_changed(session, reply, actor, section.id)  # multi-agency reply

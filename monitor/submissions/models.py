@@ -80,6 +80,12 @@ class Answer(SQLModel, table=True):
     from the Party's submitted reply of an earlier round
     (:mod:`monitor.submissions.carryover`); it stays set until the respondent confirms or
     changes the answer, and while it is set the answer counts as not given for submission.
+
+    ``updated_from_page`` is the token of the section page (one page as rendered, in one
+    browser tab) the last change was posted from, None when it came from elsewhere (the
+    conflict page, a carry-over, a page rendered before tokens existed): a later save
+    from that same page is the respondent's own change, from any other page a conflict
+    (:mod:`monitor.submissions.conflicts`).
     """
 
     __table_args__ = (sa.UniqueConstraint("reply_id", "item_id"),)
@@ -93,6 +99,7 @@ class Answer(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow)
     updated_by_id: int | None = Field(default=None, foreign_key="user.id")
     carried_over_from_reply_id: int | None = Field(default=None, foreign_key="reply.id")
+    updated_from_page: str | None = Field(default=None, max_length=32)
 
 
 class Attachment(SQLModel, table=True):

@@ -196,7 +196,14 @@ def section(reply_id: int, section_id: str) -> str | Response | tuple[str, int]:
             values = values_from_form(form, sec, locale)  # files are not kept
             base = conflicts.parse_base(posted.get(conflicts.BASE_FIELD))
             result = conflicts.save_section(
-                db.session, reply, current_user, sec, values, base, locale
+                db.session,
+                reply,
+                current_user,
+                sec,
+                values,
+                base,
+                locale,
+                page=conflicts.parse_page(posted.get(conflicts.PAGE_FIELD)),
             )
             db.session.commit()
             if result.conflicts:
@@ -220,6 +227,7 @@ def section(reply_id: int, section_id: str) -> str | Response | tuple[str, int]:
             locale,
             rows=answers,
             definition=definition,
+            page=conflicts.parse_page(request.form.get(conflicts.PAGE_FIELD)),
         )
         db.session.commit()
         if result.conflicts:
@@ -341,6 +349,7 @@ def section(reply_id: int, section_id: str) -> str | Response | tuple[str, int]:
         error_list=error_list,
         outside=json.dumps(_outside_values(definition, sec, stored)),
         base=json.dumps(conflicts.section_base(sec, stored)),  # no silent overwrite
+        page_token=conflicts.new_page_token(),
         **_pending_and_status(reply, sec.id),
         reply=reply,
         evaluation=evaluation,
@@ -673,10 +682,15 @@ def _conflict_page(reply: Any, evaluation: Evaluation, definition: Any, sec: Any
                 "merge": "\n\n".join(t for t in (theirs, v.mine) if t) if mergeable else None,
             }
         )
+    # the same respondent in another window or tab: not "someone else"
+    other_window = bool(views) and all(
+        v.theirs is not None and v.theirs.updated_by_id == current_user.id for v in views
+    )
     return render_template(
         "submissions/conflict.html",
         section=sec,
         rows=rows,
+        other_window=other_window,
         **_context(reply, evaluation),
     )
 
@@ -781,6 +795,7 @@ def autosave(reply_id: int, section_id: str) -> tuple[Response, int]:
         answers=answers,
         rows=rows,
         definition=definition,
+        page=conflicts.parse_page(request.form.get(conflicts.PAGE_FIELD)),
     )
     db.session.commit()
     if result.conflicts:

@@ -86,6 +86,7 @@ def test_stale_save_of_a_changed_answer_is_refused_with_both_answers(app, two):
     )
     assert r.status_code == 409
     html = r.get_data(as_text=True)
+    assert "Someone else changed these answers" in html
     assert "Their answer" in html and "Your answer" in html
     assert "Law of 2010, amended 2021" in html and "Anti-trafficking Act" in html
     assert "Aram Contributor" in html  # who changed it
@@ -290,3 +291,77 @@ def test_group_and_table_conflicts_show_both_answers(app, world):
     assert 'name="choice-victims"' in html
     assert re.search(r"<blockquote[^>]*>[^<]*\b12\b", html)  # theirs
     assert re.search(r"<blockquote[^>]*>[^<]*\b15\b", html)  # mine
+
+
+def _page(client, rid: int, section: str) -> tuple[str, str]:
+    """The base and the page token of a fresh rendering of the section page (a tab)."""
+    html = client.get(f"/replies/{rid}/sections/{section}").get_data(as_text=True)
+    base = re.search(r'name="_base" value="([^"]*)"', html)
+    page = re.search(r'name="_page" value="([^"]*)"', html)
+    assert base and page, "the section form carries its version and its page token"
+    return base.group(1).replace("&#34;", '"'), page.group(1)
+
+
+def test_same_respondent_in_another_tab_gets_the_conflict_page(app, two):
+    """One person, two tabs on the same section: the stale tab's save of an answer the
+    other tab changed is refused, not written over it."""
+    contact, _contrib, rid, _b1, _b2 = two
+    base_a, page_a = _page(contact, rid, "information")
+    base_b, page_b = _page(contact, rid, "information")
+    assert page_a != page_b
+    r = contact.post(
+        f"/replies/{rid}/sections/information",
+        data={"_base": base_a, "_page": page_a, "info_law": "Act of tab A", "action": "stay"},
+    )
+    assert r.status_code == 302
+    r = contact.post(
+        f"/replies/{rid}/sections/information/autosave",
+        data={"_base": base_b, "_page": page_b, "_items": "info_law", "info_law": "Act of tab B"},
+    )
+    assert r.status_code == 409 and r.get_json()["conflicts"] == ["info_law"]
+    assert _stored(app, rid)["info_law"] == "Act of tab A"
+    with app.app_context():
+        assert db.session.exec(select(PendingSave)).one().values == {"info_law": "Act of tab B"}
+    page = contact.get(f"/replies/{rid}/sections/information/conflict").get_data(as_text=True)
+    assert "These answers were changed in another window" in page
+    assert "Someone else" not in page
+    assert "Act of tab A" in page and "Act of tab B" in page
+
+
+def test_save_button_after_the_pages_own_autosave_is_not_a_conflict(app, two):
+    """An autosave still on its way when Save is pressed: the Save post carries the
+    version the page had before that autosave, but the change is the same page's."""
+    contact, _contrib, rid, _b1, _b2 = two
+    base, page = _page(contact, rid, "information")
+    r = contact.post(
+        f"/replies/{rid}/sections/information/autosave",
+        data={"_base": base, "_page": page, "_items": "info_law", "info_law": "Act, draft"},
+    )
+    assert r.status_code == 200
+    r = contact.post(
+        f"/replies/{rid}/sections/information",
+        data={
+            "_base": base,  # the autosave's answer had not arrived
+            "_page": page,
+            "info_law": "Act, final",
+            "info_body": "police",
+            "action": "save",
+        },
+    )
+    assert r.status_code == 302
+    assert _stored(app, rid)["info_law"] == "Act, final"
+    with app.app_context():
+        assert db.session.exec(select(PendingSave)).first() is None
+
+
+def test_page_without_a_token_keeps_the_respondents_own_answers(app, two):
+    """A page rendered before page tokens existed posts none: a change by the same
+    respondent still counts as their own, as before."""
+    contact, _contrib, rid, base, _b2 = two
+    for text in ("First", "Second"):
+        r = contact.post(
+            f"/replies/{rid}/sections/information",
+            data={"_base": base, "info_law": text, "info_body": "police", "action": "stay"},
+        )
+        assert r.status_code == 302
+    assert _stored(app, rid)["info_law"] == "Second"
