@@ -30,6 +30,7 @@ from sqlmodel import Session, col, select
 
 from monitor.accounts.models import User
 from monitor.core.audit import record
+from monitor.core.time import utcnow
 from monitor.questionnaires.schema import GroupItem, ItemBase, QuestionnaireDef
 from monitor.questionnaires.visibility import hidden_items
 from monitor.rounds.models import Audience, Evaluation, EvaluationRound
@@ -212,9 +213,12 @@ def confirm(session: Session, reply: Reply, actor: User, keys: list[str]) -> int
             col(Answer.carried_over_from_reply_id).is_not(None),
         )
     ).all()
+    now = utcnow()
     for answer in rows:
         answer.carried_over_from_reply_id = None
         answer.updated_by_id = actor.id
+        answer.updated_at = now  # confirmed now, by the actor
+        answer.updated_from_page = None
         session.add(answer)
     if rows:
         record(

@@ -29,6 +29,11 @@ def _carried(reply: Reply, answers: Iterable[Any] | None = None) -> dict[str, in
     return cache[reply.id]  # type: ignore[index]
 
 
+def carried_keys(reply: Reply) -> list[str]:
+    """The reply's answer keys awaiting confirmation (once per request)."""
+    return list(_carried(reply))
+
+
 def remember_answers(reply: Reply, answers: Iterable[Any]) -> None:
     """Tell this request's carried-over lookups the reply's answers, loaded by the page
     anyway (saves a query)."""

@@ -134,7 +134,7 @@ def task_list(reply_id: int) -> str | Response:
         return redirect(url_for("submissions.reply_view", reply_id=reply.id))
     definition = definition_of(db.session, reply.questionnaire_version_id)
     values = services.answer_values(db.session, reply)
-    progress = section_progress(definition, values)
+    progress = section_progress(definition, values, carryover_views.carried_keys(reply))
     completed = sum(1 for p in progress.values() if p.status == "completed")
     return render_template(
         "submissions/task_list.html",
@@ -489,7 +489,7 @@ def check(reply_id: int) -> str | Response:
     errors = [p for p in problems if p.level == "error"]
     warnings = [p for p in problems if p.level == "warning"]
     values = services.answer_values(db.session, reply)
-    progress = section_progress(definition, values)
+    progress = section_progress(definition, values, carryover_views.carried_keys(reply))
     return render_template(
         "submissions/check.html",
         **team_views.task_list_context(reply, evaluation, definition),  # multi-agency reply

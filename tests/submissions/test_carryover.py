@@ -324,3 +324,44 @@ def test_confirm_refused_to_others_and_after_submission(client, web_world, app):
     with app.app_context():
         reply = db.session.get(Reply, rid)
         assert len(carryover.carried_answers(db.session, reply)) == len(CARRIED)
+
+
+def test_carried_answers_count_as_not_answered_in_progress(app, world):
+    """The task list's progress: an answer awaiting confirmation is not an answer, and
+    a section holding one is never shown as completed (the critic saw sections marked
+    completed before anything was confirmed)."""
+    from monitor.submissions.definitions import definition_of
+    from monitor.submissions.progress import section_progress
+
+    s = db.session
+    add_round2_reply(s, world)
+    reply = services.get_or_create_reply(s, world.am, Audience.PARTY)
+    s.commit()
+    definition = definition_of(s, reply.questionnaire_version_id)
+    values = services.answer_values(s, reply)
+    carried = list(carryover.carried_answers(s, reply))
+    blind = section_progress(definition, values)  # as before: carried ones counted
+    progress = section_progress(definition, values, carried)
+    assert blind["information"].answered == 2
+    assert progress["information"].answered == 0
+    assert progress["information"].status == "in_progress"
+    assert all(p.status != "completed" for p in progress.values())
+    # confirmed, they count
+    carryover.confirm(s, reply, world.users["contact_am"], ["info_law", "info_body"])
+    s.commit()
+    carried = list(carryover.carried_answers(s, reply))
+    progress = section_progress(definition, services.answer_values(s, reply), carried)
+    assert progress["information"].answered == 2
+
+
+def test_confirming_records_who_and_when(app, world):
+    s = db.session
+    add_round2_reply(s, world)
+    reply = services.get_or_create_reply(s, world.am, Audience.PARTY)
+    s.commit()
+    before = utcnow()
+    carryover.confirm(s, reply, world.users["contact_am"], ["info_law"])
+    s.commit()
+    answer = services.answers_of(s, reply)["info_law"]
+    assert answer.updated_by_id == world.users["contact_am"].id
+    assert answer.updated_at >= before
