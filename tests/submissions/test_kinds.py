@@ -398,3 +398,21 @@ def test_check_mode_shows_warnings_at_their_cells_and_links_reasons(app, http):
     assert cell and 'aria-describedby="cell-justice-2023-convictions-msg"' in cell.group(0)
     assert 'aria-invalid="false"' in cell.group(0)  # a warning, not an error
     assert 'id="cell-justice-2023-convictions-msg"' in html
+
+
+def test_check_mode_ties_each_error_to_its_field(app, http):
+    """Critic's find: a simple field with an error had no aria-invalid, and its
+    aria-describedby named only the hint, not the message; a choice question's fieldset
+    did not name its message either."""
+    client, _url, reply_id = http
+    html = client.get(f"/replies/{reply_id}/sections/compensation?check=1").get_data(as_text=True)
+    field = re.search(r'<input[^>]*id="item-comp_victims"[^>]*>', html)
+    assert field, "the number field is on the page"
+    assert 'aria-invalid="true"' in field.group(0)
+    assert 'aria-describedby="comp_victims-hint item-comp_victims-msg"' in field.group(0)
+    assert re.search(r'<div id="item-comp_victims-msg"><p class="error-message">', html)
+    other = re.search(r'<input[^>]*id="item-comp_contact"[^>]*>', html)
+    assert other and "aria-invalid" not in other.group(0)  # optional, no error
+    page = client.get(f"/replies/{reply_id}/sections/information?check=1").get_data(as_text=True)
+    assert 'fieldset aria-describedby="info_languages-hint item-info_languages-msg"' in page
+    assert 'id="item-info_languages-msg"' in page
