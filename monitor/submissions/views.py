@@ -649,9 +649,18 @@ def _flat(shown: Any) -> str:
     return "" if shown is None else str(shown)
 
 
-def _conflict_page(reply: Any, evaluation: Evaluation, definition: Any, sec: Any) -> str:
+def _conflict_page(
+    reply: Any,
+    evaluation: Evaluation,
+    definition: Any,
+    sec: Any,
+    posted: Any = None,
+    undecided: frozenset[str] = frozenset(),
+) -> str:
     """The conflict page of the current user's pending save for ``sec`` (rendered by the
-    refused save itself, with status 409, and by :func:`conflict`)."""
+    refused save itself, with status 409, and by :func:`conflict`). ``posted``: the
+    choices form as sent, when it is shown again (choices and merged texts kept);
+    ``undecided``: the answer keys it left without a choice (shown as errors)."""
     pending = conflicts.pending_save(db.session, reply, sec.id, current_user)
     views = conflicts.conflict_views(db.session, reply, pending) if pending else []
     locale = current_language()
@@ -679,7 +688,14 @@ def _conflict_page(reply: Any, evaluation: Evaluation, definition: Any, sec: Any
                 "mine": _readable(item, v.key, v.mine, locale, {**stored, **pending.values}),  # type: ignore[union-attr]
                 "who": authors.get(v.theirs.updated_by_id) if v.theirs else None,
                 "when": v.theirs.updated_at if v.theirs else None,
-                "merge": "\n\n".join(t for t in (theirs, v.mine) if t) if mergeable else None,
+                "merge": (
+                    (posted.get(f"merge-{v.key}") if posted is not None else None)
+                    or "\n\n".join(t for t in (theirs, v.mine) if t)
+                )
+                if mergeable
+                else None,
+                "choice": posted.get(f"choice-{v.key}") if posted is not None else None,
+                "error": v.key in undecided,
             }
         )
     # the same respondent in another window or tab: not "someone else"
@@ -730,9 +746,10 @@ def conflict(reply_id: int, section_id: str) -> str | Response | tuple[str, int]
         for k in (pending.values or {})
         if request.form.get(f"choice-{k}") not in ("mine", "theirs", "merge")
     ]
-    if undecided:
-        flash(_("Choose which answer to keep for each question."), "error")
-        return _conflict_page(reply, evaluation, definition, sec), 409
+    if undecided:  # shown again with what was chosen and typed, the others flagged
+        return _conflict_page(
+            reply, evaluation, definition, sec, request.form, frozenset(undecided)
+        ), 409
     result = conflicts.resolve_conflicts(db.session, reply, current_user, sec, pending, chosen)
     db.session.commit()
     if result.conflicts:

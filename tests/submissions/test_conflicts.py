@@ -365,3 +365,31 @@ def test_page_without_a_token_keeps_the_respondents_own_answers(app, two):
         )
         assert r.status_code == 302
     assert _stored(app, rid)["info_law"] == "Second"
+
+
+def test_choices_left_out_are_flagged_and_nothing_chosen_or_typed_is_lost(app, two):
+    """Critic's find: sending the conflict page without a choice for every question
+    gave only a banner; now each question left out is flagged (error summary, message
+    at the question) and the choices made and the merged text typed are kept."""
+    contact, contrib, rid, base_contact, base_contrib = two
+    contrib.post(
+        f"/replies/{rid}/sections/information",
+        data={"_base": base_contrib, "info_law": "Theirs", "info_body": "ngo", "action": "save"},
+    )
+    r = contact.post(
+        f"/replies/{rid}/sections/information",
+        data={"_base": base_contact, "info_law": "Mine", "info_body": "", "action": "save"},
+    )
+    assert r.status_code == 409
+    r = contact.post(
+        f"/replies/{rid}/sections/information/conflict",
+        data={"choice-info_body": "mine", "merge-info_law": "Theirs, and mine, merged by hand"},
+    )
+    assert r.status_code == 409
+    html = r.get_data(as_text=True)
+    assert 'class="error-summary"' in html and 'href="#choice-info_law-theirs"' in html
+    assert 'id="conflict-info_law-msg"' in html and "Choose which answer to keep" in html
+    assert 'id="conflict-info_body-msg"' not in html
+    assert 'id="choice-info_body-mine" name="choice-info_body" value="mine" checked' in html
+    assert "Theirs, and mine, merged by hand</textarea>" in html
+    assert _stored(app, rid)["info_law"] == "Theirs"  # nothing applied yet
