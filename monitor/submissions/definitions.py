@@ -1,8 +1,6 @@
 """Access to stored questionnaire versions as pydantic definitions."""
 
 import json
-import threading
-from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -23,13 +21,11 @@ from monitor.questionnaires.schema import (
 from monitor.questionnaires.visibility import parsed
 from monitor.rounds.models import QuestionnaireVersion
 
-#: Parsed definitions, most recently used last: (id of the engine, version id, content
-#: hash) -> (engine, definition). The engine is kept so that its id cannot be reused while
-#: the entry lives: another database (a test's) may hold another version under the same
-#: id and hash.
-_DEFINITIONS: "OrderedDict[tuple[int, int, str], tuple[Any, QuestionnaireDef]]" = OrderedDict()
+#: Parsed definitions, per engine, version id and content hash (at most 64). The engine
+#: is part of the key: another database (a test's) may hold another version under the
+#: same id and hash.
 _DEFINITIONS_MAX = 64
-_DEFINITIONS_LOCK = threading.Lock()
+_DEFINITIONS: IdentityCache[QuestionnaireDef] = IdentityCache(_DEFINITIONS_MAX)
 
 
 #: Key of ``Session.info`` holding the content hashes of the versions the session has
@@ -61,22 +57,17 @@ def definition_of(session: Session, version_id: int) -> QuestionnaireDef:
         raise LookupError(f"questionnaire version {version_id} does not exist")
     remember_content_hash(session, version_id, content_hash)
     engine = session.get_bind()
-    key = (id(engine), version_id, content_hash)
-    with _DEFINITIONS_LOCK:
-        found = _DEFINITIONS.get(key)
-        if found is not None and found[0] is engine:
-            _DEFINITIONS.move_to_end(key)
-            return found[1]
+    return _DEFINITIONS.get(
+        (engine,), (version_id, content_hash), lambda: _load_definition(session, version_id)
+    )
+
+
+def _load_definition(session: Session, version_id: int) -> QuestionnaireDef:
     version = session.get(QuestionnaireVersion, version_id)
     if version is None:  # deleted meanwhile
         raise LookupError(f"questionnaire version {version_id} does not exist")
     # through JSON, as stored: strict validation reads dates and enums from JSON strings
-    definition = QuestionnaireDef.model_validate_json(json.dumps(version.definition))
-    with _DEFINITIONS_LOCK:
-        _DEFINITIONS[key] = (engine, definition)
-        while len(_DEFINITIONS) > _DEFINITIONS_MAX:
-            _DEFINITIONS.popitem(last=False)
-    return definition
+    return QuestionnaireDef.model_validate_json(json.dumps(version.definition))
 
 
 #: Key of a statistics table's answer that holds the respondent's explanation of the
