@@ -196,6 +196,11 @@ NOT_AVAILABLE_MARKS = frozenset({"n/a", "na", "n.a.", "..", "n.d.", "nd", "н/д
 _ESTIMATE = re.compile(r"^[~≈]\s*")
 
 
+def is_not_available(text: Any) -> bool:
+    """Whether a cell's text, as shown or typed, marks the figure as not available."""
+    return isinstance(text, str) and text.strip().casefold() in NOT_AVAILABLE_MARKS
+
+
 def parse_cell(text: str | None, locale: str, reason: str | None = None) -> Any:
     """A typed table cell as stored: None when blank, a canonical number string for a
     figure, ``{"state": "estimate", "value": <number string>}`` for ``~120``,

@@ -98,24 +98,17 @@ def checked_slot(field: Field, html: str) -> Markup:
 
 class AnswerNotes:
     """The notes under the questions of one page (see :func:`answer_note`), with the
-    translated texts looked up once and each time of change formatted once (answers
-    saved together share one)."""
+    translated texts looked up once and each note made once per author and time of
+    change (answers saved together share one)."""
 
     def __init__(self, authors: Mapping[int, str]) -> None:
         from monitor.submissions.carryover_views import carried_round
 
         self.authors = authors
         self._carried_round = carried_round
-        self._times: dict[datetime, str] = {}
         self._notes: dict[tuple[int | None, datetime], Markup] = {}  # (author, time) -> note
         self._by: Markup | None = None
         self._anonymous: Markup | None = None
-
-    def _when(self, value: datetime) -> str:
-        text = self._times.get(value)
-        if text is None:
-            text = self._times[value] = format_datetime(value, "short")
-        return text
 
     def __call__(self, item: ItemBase, answer: Any) -> Markup:
         if answer is NOTE_SLOT:
@@ -135,7 +128,7 @@ class AnswerNotes:
         return note
 
     def _changed(self, author_id: int | None, updated_at: datetime) -> Markup:
-        when = self._when(updated_at)
+        when = format_datetime(updated_at, "short")
         if author_id is not None and author_id in self.authors:
             if self._by is None:
                 self._by = Markup(_("Last changed by %(name)s, %(when)s"))
@@ -290,6 +283,8 @@ def render_fields(
     macro); ``file_fields``: see :func:`~monitor.submissions.attachments.section_file_fields`.
     ``compiled=False`` renders every item with the macro (what the compiled markup is
     tested against)."""
+    from monitor.submissions.forms import is_not_available  # (forms imports this module)
+
     pieces = compiled_section(section) if compiled and not errors else None
     out: list[str] = []
     form = None
@@ -297,13 +292,9 @@ def render_fields(
     for item in section.items:
         parts = pieces.items.get(item.id) if pieces is not None else None
         if parts is not None and item.id in pieces.table_fields:  # type: ignore[union-attr]
-            from monitor.submissions.forms import NOT_AVAILABLE_MARKS
-
-            for name in pieces.table_fields[item.id]:  # type: ignore[union-attr]
-                v = data.get(name)
-                if isinstance(v, str) and v.strip().casefold() in NOT_AVAILABLE_MARKS:
-                    parts = None
-                    break
+            # a figure not available: its reason is asked under the table, by the macro
+            if any(is_not_available(data.get(n)) for n in pieces.table_fields[item.id]):  # type: ignore[union-attr]
+                parts = None
         if parts is None:
             if form is None:
                 form = make_form()

@@ -60,11 +60,11 @@ from monitor.submissions.access import (
 )
 from monitor.submissions.definitions import answerable, definition_of, facts_of, find_section
 from monitor.submissions.forms import (
-    NOT_AVAILABLE_MARKS,
     build_form_class,
     display_answer,
     entry_counts,
     form_data,
+    is_not_available,
     posted_items,
     removed_entry,
     section_part,
@@ -92,9 +92,7 @@ def _register_table_helpers(state: Any) -> None:
         condition_json=_condition_json,
         hidden_attribute=section_markup.hidden_attribute,
         answer_note=section_markup.answer_note,
-        is_not_available=lambda text: (
-            isinstance(text, str) and text.strip().casefold() in NOT_AVAILABLE_MARKS
-        ),
+        is_not_available=is_not_available,
     )
 
 
