@@ -27,6 +27,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from monitor.accounts.models import User
@@ -88,6 +89,12 @@ def section_base(section: Section, stored: dict[str, Any]) -> dict[str, str]:
     """Answer key -> digest of the stored value, for every key of the section (the
     section's version, per answer)."""
     return {k: value_digest(stored.get(k)) for k in section_keys(section)}
+
+
+def posted_version(form: Mapping[str, Any]) -> tuple[dict[str, str] | None, str | None]:
+    """What a posted section form says it was based on: its base (:func:`parse_base`)
+    and its page token (:func:`parse_page`), for :func:`save_section`."""
+    return parse_base(form.get(BASE_FIELD)), parse_page(form.get(PAGE_FIELD))
 
 
 def parse_base(text: str | None) -> dict[str, str] | None:
@@ -246,15 +253,23 @@ def _changes(values: dict[str, Any], rows: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in values.items() if (rows[k].value != v if k in rows else v is not None)}
 
 
+def _pending_of(reply: Reply, section_id: str, user: User) -> tuple[Any, ...]:
+    return (
+        PendingSave.reply_id == reply.id,
+        PendingSave.section_id == section_id,
+        PendingSave.user_id == user.id,
+    )
+
+
 def pending_save(session: Session, reply: Reply, section_id: str, user: User) -> PendingSave | None:
     """The user's answers to the section still waiting for a choice, if any."""
-    return session.exec(
-        select(PendingSave).where(
-            PendingSave.reply_id == reply.id,
-            PendingSave.section_id == section_id,
-            PendingSave.user_id == user.id,
-        )
-    ).first()
+    return session.exec(select(PendingSave).where(*_pending_of(reply, section_id, user))).first()
+
+
+def has_pending_save(reply: Reply, section_id: str, user: User) -> Any:
+    """An SQL ``EXISTS`` that is true when :func:`pending_save` finds a row (to be
+    selected with other values in one query)."""
+    return sa.exists().where(*_pending_of(reply, section_id, user))
 
 
 def resolve_conflicts(

@@ -451,12 +451,20 @@ def section_states(session: Session, reply: Reply) -> dict[str, SectionState]:
 
 
 def section_status(session: Session, reply: Reply, section_id: str) -> SectionStatus:
-    state = session.exec(
-        select(SectionState).where(
-            SectionState.reply_id == reply.id, SectionState.section_id == section_id
-        )
-    ).first()
-    return state.status if state else SectionStatus.NOT_STARTED
+    """The section's status (``NOT_STARTED`` while it has no row)."""
+    return status_or_not_started(session.exec(status_query(reply, section_id)).first())
+
+
+def status_query(reply: Reply, section_id: str) -> Any:
+    """SELECT of the section's stored status (no row: not started, see
+    :func:`status_or_not_started`); usable as a scalar subquery in a larger query."""
+    return select(SectionState.status).where(
+        SectionState.reply_id == reply.id, SectionState.section_id == section_id
+    )
+
+
+def status_or_not_started(stored: SectionStatus | None) -> SectionStatus:
+    return stored or SectionStatus.NOT_STARTED
 
 
 def _change_status(

@@ -48,6 +48,7 @@ from monitor.submissions import (
     section_markup,
     services,
     stash,
+    team,
     team_views,
 )
 from monitor.submissions.access import (
@@ -72,9 +73,7 @@ from monitor.submissions.forms import (
     values_from_post,
     with_added_entry,
 )
-from monitor.submissions.models import PendingSave
 from monitor.submissions.progress import section_progress
-from monitor.submissions.team_models import SectionState, SectionStatus
 from monitor.submissions.validation import Note, Problem, validate_reply, visible_answers
 
 bp = Blueprint("submissions", __name__, template_folder="templates")
@@ -192,7 +191,7 @@ def section(reply_id: int, section_id: str) -> str | Response | tuple[str, int]:
             posted = MultiDict(kept)
             form = build_form_class(sec, entry_counts(sec, stored, posted))(formdata=posted)
             values = values_from_form(form, sec, locale)  # files are not kept
-            base = conflicts.parse_base(posted.get(conflicts.BASE_FIELD))
+            base, page = conflicts.posted_version(posted)
             result = conflicts.save_section(
                 db.session,
                 reply,
@@ -201,7 +200,7 @@ def section(reply_id: int, section_id: str) -> str | Response | tuple[str, int]:
                 values,
                 base,
                 locale,
-                page=conflicts.parse_page(posted.get(conflicts.PAGE_FIELD)),
+                page=page,
             )
             db.session.commit()
             if result.conflicts:
@@ -214,7 +213,7 @@ def section(reply_id: int, section_id: str) -> str | Response | tuple[str, int]:
         values, file_reader = _posted_values(reply, definition, sec, stored, locale, remove)
         # --- no silent overwrite: answers changed meanwhile by someone else are kept
         # pending and the conflict page is shown (409); the rest of the post is saved
-        base = conflicts.parse_base(request.form.get(conflicts.BASE_FIELD))
+        base, page = conflicts.posted_version(request.form)
         result = conflicts.save_section(
             db.session,
             reply,
@@ -225,7 +224,7 @@ def section(reply_id: int, section_id: str) -> str | Response | tuple[str, int]:
             locale,
             rows=answers,
             definition=definition,
-            page=conflicts.parse_page(request.form.get(conflicts.PAGE_FIELD)),
+            page=page,
         )
         db.session.commit()
         if result.conflicts:
@@ -358,23 +357,14 @@ def section(reply_id: int, section_id: str) -> str | Response | tuple[str, int]:
 def _pending_and_status(reply: Any, section_id: str) -> dict[str, Any]:
     """For the section page, in one query: ``pending``, whether the user has answers to
     this section waiting for a choice (no silent overwrite, see
-    :func:`conflicts.pending_save`), and ``section_status`` (multi-agency reply: a
-    :class:`SectionStatus`, ``NOT_STARTED`` without a row; None for NGO submissions, see
-    :func:`team.section_status`)."""
-    pending = sa.exists().where(
-        PendingSave.reply_id == reply.id,  # type: ignore[arg-type]
-        PendingSave.section_id == section_id,  # type: ignore[arg-type]
-        PendingSave.user_id == current_user.id,  # type: ignore[arg-type]
-    )
-    status = (
-        select(SectionState.status)
-        .where(SectionState.reply_id == reply.id, SectionState.section_id == section_id)
-        .scalar_subquery()
-    )
+    :func:`conflicts.pending_save`), and ``section_status`` (multi-agency reply, see
+    :func:`team.section_status`; None for NGO submissions)."""
+    pending = conflicts.has_pending_save(reply, section_id, current_user)
+    status = team.status_query(reply, section_id).scalar_subquery()
     has_pending, state = db.session.execute(sa.select(pending, status)).one()
     if reply.audience != Audience.PARTY:
         return {"pending": has_pending, "section_status": None}
-    return {"pending": has_pending, "section_status": state or SectionStatus.NOT_STARTED}
+    return {"pending": has_pending, "section_status": team.status_or_not_started(state)}
 
 
 def _posted_values(
@@ -798,7 +788,7 @@ def autosave(reply_id: int, section_id: str) -> tuple[Response, int]:
         answers = services.answers_for_save(db.session, reply, definition, keys)
         stored = {k: a.value for k, a in answers.items()}
     values, file_reader = _posted_values(reply, definition, part, stored, locale)
-    base = conflicts.parse_base(request.form.get(conflicts.BASE_FIELD))
+    base, page = conflicts.posted_version(request.form)
     result = conflicts.save_section(
         db.session,
         reply,
@@ -810,7 +800,7 @@ def autosave(reply_id: int, section_id: str) -> tuple[Response, int]:
         answers=answers,
         rows=rows,
         definition=definition,
-        page=conflicts.parse_page(request.form.get(conflicts.PAGE_FIELD)),
+        page=page,
     )
     db.session.commit()
     if result.conflicts:
